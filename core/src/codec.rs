@@ -1,0 +1,127 @@
+//! The one seam every protocol plugs into: [`Codec`] and [`Limits`].
+
+use bytes::BytesMut;
+
+use crate::{Error, ErrorKind, Protocol, Result};
+
+/// Decoder limits, checked from a frame's header before anything is allocated for it.
+///
+/// What "frame size" measures is each protocol's own length field (payload or body length, the
+/// header not counted); see the module docs. Every codec documents its defaults, which are the
+/// reference implementation's.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Limits {
+    /// Largest length a frame may declare.
+    pub max_frame_size: u64,
+    /// Largest total size of decompressed data in one frame. Protocols without compression
+    /// ignore it.
+    pub max_decompressed_size: u64,
+}
+
+/// A frame codec, shaped like tokio-util's `Decoder`/`Encoder` pair.
+///
+/// Contract every implementation keeps (and the property tests check):
+/// - `decode` returns `Ok(None)` when `src` holds a proper prefix of a frame and then leaves
+///   `src` untouched; it never reserves memory for a length the frame declares;
+/// - on `Ok(Some(frame))` exactly that frame's bytes have been removed from the front of `src`;
+/// - error offsets count from the start of `src`;
+/// - `encoded_len(f)` is exactly the number of bytes `encode(f)` appends.
+pub trait Codec: Default {
+    /// The decoded frame (message) type.
+    type Frame;
+
+    /// The reference implementation's limits.
+    const DEFAULT_LIMITS: Limits;
+
+    /// Replace the limits; `invalid_argument` when a limit is outside what the protocol can
+    /// express.
+    fn set_limits(&mut self, limits: Limits) -> Result<()>;
+
+    /// A default codec with the given limits.
+    fn with_limits(limits: Limits) -> Result<Self> {
+        let mut codec = Self::default();
+        codec.set_limits(limits)?;
+        Ok(codec)
+    }
+
+    /// The protocol this codec speaks.
+    fn protocol(&self) -> Protocol;
+
+    /// The limits in force.
+    fn limits(&self) -> Limits;
+
+    /// Set a protocol option by name (`wire decode -o key=value`, the bindings' keyword
+    /// arguments). Unknown keys and values are `invalid_argument`.
+    fn set_option(&mut self, key: &str, value: &str) -> Result<()> {
+        let _ = value;
+        Err(Error::invalid_argument(
+            self.protocol(),
+            format!("unknown option {key:?}"),
+        ))
+    }
+
+    /// Decode one frame from the front of `src`.
+    fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Frame>>;
+
+    /// Exact encoded size of `frame`.
+    fn encoded_len(&self, frame: &Self::Frame) -> Result<usize>;
+
+    /// Append the encoding of `frame` to `dst`. On error nothing is appended.
+    fn encode(&mut self, frame: &Self::Frame, dst: &mut BytesMut) -> Result<()>;
+
+    /// The canonical JSON form of `frame`: `{"type": name, "fields": {...}}`, exactly the
+    /// `type` and `fields` of an entry of `vectors/*.json` (see [`crate::json`]).
+    #[cfg(feature = "json")]
+    fn to_json(&self, frame: &Self::Frame) -> serde_json::Value;
+
+    /// Parse the canonical JSON form; `invalid_argument` on anything else.
+    #[cfg(feature = "json")]
+    fn from_json(&self, value: &serde_json::Value) -> Result<Self::Frame>;
+}
+
+/// Decode exactly one frame from `input`: truncated input is `incomplete`, bytes after the
+/// frame are `trailing_bytes`.
+pub fn decode_exact<C: Codec>(codec: &mut C, input: &[u8]) -> Result<C::Frame> {
+    let mut buf = BytesMut::from(input);
+    match codec.decode(&mut buf)? {
+        None => Err(Error::incomplete(
+            codec.protocol(),
+            input.len(),
+            "input ends before the frame does",
+        )),
+        Some(frame) if buf.is_empty() => Ok(frame),
+        Some(_) => {
+            let end = input.len() - buf.len();
+            Err(Error::at(
+                codec.protocol(),
+                ErrorKind::TrailingBytes,
+                end,
+                format!("{} bytes after the end of the frame", buf.len()),
+            ))
+        }
+    }
+}
+
+/// Length of the complete, fully validated first frame of `input`; `None` if more bytes are
+/// needed.
+pub fn frame_length<C: Codec>(codec: &mut C, input: &[u8]) -> Result<Option<usize>> {
+    let mut buf = BytesMut::from(input);
+    Ok(codec.decode(&mut buf)?.map(|_| input.len() - buf.len()))
+}
+
+/// Encode `frame` into a new vector of exactly [`Codec::encoded_len`] bytes.
+pub fn encode_to_vec<C: Codec>(codec: &mut C, frame: &C::Frame) -> Result<Vec<u8>> {
+    let mut buf = BytesMut::with_capacity(codec.encoded_len(frame)?);
+    codec.encode(frame, &mut buf)?;
+    Ok(buf.into())
+}
+
+/// Parse a decimal option value.
+pub(crate) fn parse_u64_option(protocol: Protocol, key: &str, value: &str) -> Result<u64> {
+    value.parse().map_err(|_| {
+        Error::invalid_argument(
+            protocol,
+            format!("option {key:?}: {value:?} is not a decimal integer"),
+        )
+    })
+}
