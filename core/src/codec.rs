@@ -26,19 +26,19 @@ pub struct Limits {
 /// - on `Ok(Some(frame))` exactly that frame's bytes have been removed from the front of `src`;
 /// - error offsets count from the start of `src`;
 /// - `encoded_len(f)` is exactly the number of bytes `encode(f)` appends.
-pub trait Codec: Default {
+pub trait Codec {
     /// The decoded frame (message) type.
     type Frame;
-
-    /// The reference implementation's limits.
-    const DEFAULT_LIMITS: Limits;
 
     /// Replace the limits; `invalid_argument` when a limit is outside what the protocol can
     /// express.
     fn set_limits(&mut self, limits: Limits) -> Result<()>;
 
-    /// A default codec with the given limits.
-    fn with_limits(limits: Limits) -> Result<Self> {
+    /// A default codec (the reference's limits and options) with the given limits.
+    fn with_limits(limits: Limits) -> Result<Self>
+    where
+        Self: Sized + Default,
+    {
         let mut codec = Self::default();
         codec.set_limits(limits)?;
         Ok(codec)
@@ -82,31 +82,46 @@ pub trait Codec: Default {
 /// Decode exactly one frame from `input`: truncated input is `incomplete`, bytes after the
 /// frame are `trailing_bytes`.
 pub fn decode_exact<C: Codec>(codec: &mut C, input: &[u8]) -> Result<C::Frame> {
+    let protocol = codec.protocol();
+    exactly_one(protocol, input, |buf| codec.decode(buf))
+}
+
+/// The one-frame rule shared by [`decode_exact`] and `AnyCodec::decode_exact`.
+pub(crate) fn exactly_one<F>(
+    protocol: Protocol,
+    input: &[u8],
+    decode: impl FnOnce(&mut BytesMut) -> Result<Option<F>>,
+) -> Result<F> {
     let mut buf = BytesMut::from(input);
-    match codec.decode(&mut buf)? {
+    match decode(&mut buf)? {
         None => Err(Error::incomplete(
-            codec.protocol(),
+            protocol,
             input.len(),
             "input ends before the frame does",
         )),
         Some(frame) if buf.is_empty() => Ok(frame),
-        Some(_) => {
-            let end = input.len() - buf.len();
-            Err(Error::at(
-                codec.protocol(),
-                ErrorKind::TrailingBytes,
-                end,
-                format!("{} bytes after the end of the frame", buf.len()),
-            ))
-        }
+        Some(_) => Err(Error::at(
+            protocol,
+            ErrorKind::TrailingBytes,
+            input.len() - buf.len(),
+            format!("{} bytes after the end of the frame", buf.len()),
+        )),
     }
 }
 
 /// Length of the complete, fully validated first frame of `input`; `None` if more bytes are
 /// needed.
 pub fn frame_length<C: Codec>(codec: &mut C, input: &[u8]) -> Result<Option<usize>> {
+    measure_first(input, |buf| codec.decode(buf))
+}
+
+/// Shared by [`frame_length`] and `AnyCodec::frame_length`.
+pub(crate) fn measure_first<F>(
+    input: &[u8],
+    decode: impl FnOnce(&mut BytesMut) -> Result<Option<F>>,
+) -> Result<Option<usize>> {
     let mut buf = BytesMut::from(input);
-    Ok(codec.decode(&mut buf)?.map(|_| input.len() - buf.len()))
+    Ok(decode(&mut buf)?.map(|_| input.len() - buf.len()))
 }
 
 /// Encode `frame` into a new vector of exactly [`Codec::encoded_len`] bytes.

@@ -247,6 +247,12 @@ impl Default for DataexchangeCodec {
 }
 
 impl DataexchangeCodec {
+    /// The reference's limits.
+    pub const DEFAULT_LIMITS: Limits = Limits {
+        max_frame_size: MAX_FRAME_SIZE,
+        max_decompressed_size: 0,
+    };
+
     fn check_encodable(&self, frame: &Frame) -> Result<usize> {
         match frame {
             Frame::File { filename, .. } => {
@@ -281,11 +287,6 @@ impl DataexchangeCodec {
 
 impl Codec for DataexchangeCodec {
     type Frame = Frame;
-
-    const DEFAULT_LIMITS: Limits = Limits {
-        max_frame_size: MAX_FRAME_SIZE,
-        max_decompressed_size: 0,
-    };
 
     fn set_limits(&mut self, limits: Limits) -> Result<()> {
         if limits.max_frame_size > u64::from(u32::MAX) {

@@ -126,15 +126,10 @@ macro_rules! protocols {
         }
 
         impl AnyCodec {
-            /// The codec for `protocol` with its reference limits.
+            /// The codec for `protocol` with the reference's limits and options.
             pub fn new(protocol: Protocol) -> Result<AnyCodec> {
-                AnyCodec::with_limits(protocol, AnyCodec::default_limits(protocol)?)
-            }
-
-            /// The reference limits of `protocol`.
-            pub fn default_limits(protocol: Protocol) -> Result<Limits> {
                 match protocol {
-                    $(Protocol::$variant => Ok(<$module::$codec as Codec>::DEFAULT_LIMITS),)*
+                    $(Protocol::$variant => Ok(AnyCodec::$variant($module::$codec::default())),)*
                     #[allow(unreachable_patterns)]
                     other => Err(not_built(other)),
                 }
@@ -142,27 +137,48 @@ macro_rules! protocols {
 
             /// The codec for `protocol` with the given limits.
             pub fn with_limits(protocol: Protocol, limits: Limits) -> Result<AnyCodec> {
-                match protocol {
-                    $(Protocol::$variant => Ok(AnyCodec::$variant(<$module::$codec as Codec>::with_limits(limits)?)),)*
-                    #[allow(unreachable_patterns)]
-                    other => Err(not_built(other)),
-                }
+                let mut codec = AnyCodec::new(protocol)?;
+                codec.set_limits(limits)?;
+                Ok(codec)
             }
 
-            /// The codec's protocol.
-            pub fn protocol(&self) -> Protocol {
+            /// Decode exactly one frame (see [`decode_exact`]).
+            pub fn decode_exact(&mut self, input: &[u8]) -> Result<AnyFrame> {
+                decode_exact(self, input)
+            }
+
+            /// Length of the complete, validated first frame (see [`frame_length`]).
+            pub fn frame_length(&mut self, input: &[u8]) -> Result<Option<usize>> {
+                frame_length(self, input)
+            }
+        }
+
+        impl Codec for AnyCodec {
+            type Frame = AnyFrame;
+
+            fn protocol(&self) -> Protocol {
                 match self {
                     $(AnyCodec::$variant(_) => Protocol::$variant,)*
                 }
             }
 
-            /// Set a protocol option or a limit (`max_frame_size`, `max_decompressed_size`) by
-            /// name.
-            pub fn set_option(&mut self, key: &str, value: &str) -> Result<()> {
-                let protocol = self.protocol();
-                let mut limits = match self {
+            fn limits(&self) -> Limits {
+                match self {
                     $(AnyCodec::$variant(c) => c.limits(),)*
-                };
+                }
+            }
+
+            fn set_limits(&mut self, limits: Limits) -> Result<()> {
+                match self {
+                    $(AnyCodec::$variant(c) => c.set_limits(limits),)*
+                }
+            }
+
+            /// Besides each protocol's own options, the limits by name: `max_frame_size` and
+            /// `max_decompressed_size`.
+            fn set_option(&mut self, key: &str, value: &str) -> Result<()> {
+                let protocol = self.protocol();
+                let mut limits = self.limits();
                 match key {
                     "max_frame_size" => limits.max_frame_size = codec::parse_u64_option(protocol, key, value)?,
                     "max_decompressed_size" => limits.max_decompressed_size = codec::parse_u64_option(protocol, key, value)?,
@@ -170,20 +186,16 @@ macro_rules! protocols {
                         $(AnyCodec::$variant(c) => c.set_option(key, value),)*
                     },
                 }
-                match self {
-                    $(AnyCodec::$variant(c) => c.set_limits(limits),)*
-                }
+                self.set_limits(limits)
             }
 
-            /// Decode one frame from the front of `src` (see [`Codec::decode`]).
-            pub fn decode(&mut self, src: &mut BytesMut) -> Result<Option<AnyFrame>> {
+            fn decode(&mut self, src: &mut BytesMut) -> Result<Option<AnyFrame>> {
                 match self {
                     $(AnyCodec::$variant(c) => Ok(c.decode(src)?.map(AnyFrame::$variant)),)*
                 }
             }
 
-            /// Exact encoded size of `frame`.
-            pub fn encoded_len(&self, frame: &AnyFrame) -> Result<usize> {
+            fn encoded_len(&self, frame: &AnyFrame) -> Result<usize> {
                 match (self, frame) {
                     $((AnyCodec::$variant(c), AnyFrame::$variant(f)) => c.encoded_len(f),)*
                     #[allow(unreachable_patterns)]
@@ -191,8 +203,7 @@ macro_rules! protocols {
                 }
             }
 
-            /// Append the encoding of `frame` to `dst`.
-            pub fn encode(&mut self, frame: &AnyFrame, dst: &mut BytesMut) -> Result<()> {
+            fn encode(&mut self, frame: &AnyFrame, dst: &mut BytesMut) -> Result<()> {
                 match (self, frame) {
                     $((AnyCodec::$variant(c), AnyFrame::$variant(f)) => c.encode(f, dst),)*
                     #[allow(unreachable_patterns)]
@@ -200,19 +211,20 @@ macro_rules! protocols {
                 }
             }
 
-            /// Canonical JSON form of `frame`.
+            /// A frame of another protocol is shown with that protocol's default codec.
             #[cfg(feature = "json")]
-            pub fn to_json(&self, frame: &AnyFrame) -> Result<serde_json::Value> {
+            fn to_json(&self, frame: &AnyFrame) -> serde_json::Value {
                 match (self, frame) {
-                    $((AnyCodec::$variant(c), AnyFrame::$variant(f)) => Ok(c.to_json(f)),)*
+                    $((AnyCodec::$variant(c), AnyFrame::$variant(f)) => c.to_json(f),)*
                     #[allow(unreachable_patterns)]
-                    (c, f) => Err(mismatch(c.protocol(), f.protocol())),
+                    (_, f) => match f {
+                        $(AnyFrame::$variant(f) => $module::$codec::default().to_json(f),)*
+                    },
                 }
             }
 
-            /// Parse the canonical JSON form.
             #[cfg(feature = "json")]
-            pub fn from_json(&self, value: &serde_json::Value) -> Result<AnyFrame> {
+            fn from_json(&self, value: &serde_json::Value) -> Result<AnyFrame> {
                 match self {
                     $(AnyCodec::$variant(c) => Ok(AnyFrame::$variant(c.from_json(value)?)),)*
                 }

@@ -1,0 +1,220 @@
+//! The `wire` binary against the conformance vectors: `wire decode` prints what the library
+//! decodes (itself checked against the vectors' fields) and `wire encode` reproduces the
+//! reference bytes.
+
+use std::io::Write;
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+use wire_core::{AnyCodec, Codec, Protocol};
+
+fn wire(args: &[&str], stdin: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_wire"))
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("run wire");
+    child.stdin.take().unwrap().write_all(stdin).unwrap();
+    child.wait_with_output().unwrap()
+}
+
+fn vectors(file: &str) -> Value {
+    let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../vectors/");
+    serde_json::from_str(&std::fs::read_to_string(format!("{path}{file}")).unwrap()).unwrap()
+}
+
+/// Every `vectors` entry of `file` that the protocol's codec decodes as one frame, with its
+/// bytes and whether it is a round-trip vector.
+fn frames(protocol: Protocol, file: &str) -> Vec<(Vec<u8>, bool)> {
+    let doc = vectors(file);
+    let mut codec = AnyCodec::new(protocol).unwrap();
+    doc["vectors"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|v| {
+            let bytes = hex::decode(v["hex"].as_str()?).ok()?;
+            codec.decode_exact(&bytes).ok()?;
+            Some((
+                bytes,
+                v.get("roundtrip") != Some(&Value::Bool(false)) && v.get("canonical_hex").is_none(),
+            ))
+        })
+        .collect()
+}
+
+fn check_protocol(protocol: Protocol, file: &str) {
+    let frames = frames(protocol, file);
+    assert!(!frames.is_empty(), "{file}: no frame vectors");
+    let stream: Vec<u8> = frames.iter().flat_map(|(b, _)| b.clone()).collect();
+    let out = wire(&["decode", protocol.name(), "--stream"], &stream);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<&str> = std::str::from_utf8(&out.stdout).unwrap().lines().collect();
+    assert_eq!(lines.len(), frames.len(), "{file}: one JSON line per frame");
+
+    let mut codec = AnyCodec::new(protocol).unwrap();
+    let mut roundtrip_lines = String::new();
+    let mut roundtrip_bytes = Vec::new();
+    for ((bytes, roundtrip), line) in frames.iter().zip(&lines) {
+        let printed: Value = serde_json::from_str(line).unwrap();
+        let frame = codec.decode_exact(bytes).unwrap();
+        assert_eq!(
+            printed,
+            codec.to_json(&frame),
+            "{file}: {}",
+            hex::encode(bytes)
+        );
+        if *roundtrip {
+            roundtrip_lines.push_str(line);
+            roundtrip_lines.push('\n');
+            roundtrip_bytes.extend_from_slice(bytes);
+        }
+    }
+    let out = wire(
+        &["encode", protocol.name(), "--json", "-"],
+        roundtrip_lines.as_bytes(),
+    );
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        String::from_utf8(out.stdout).unwrap().trim(),
+        hex::encode(&roundtrip_bytes),
+        "{file}"
+    );
+
+    let first = &frames[0].0;
+    let out = wire(&["detect", "--hex", &hex::encode(first)], b"");
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        protocol.name(),
+        "{file}: detect"
+    );
+}
+
+#[test]
+fn dataexchange_vectors_through_the_cli() {
+    check_protocol(Protocol::Dataexchange, "dataexchange.json");
+}
+
+#[test]
+fn one_frame_decode_prints_pretty_json_and_encode_raw_writes_bytes() {
+    let out = wire(
+        &[
+            "decode",
+            "dataexchange",
+            "--hex",
+            "000000010000000568656c6c6f",
+        ],
+        b"",
+    );
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(doc["fields"]["payload"], "68656c6c6f");
+    let json = serde_json::to_string(&doc).unwrap();
+    let out = wire(&["encode", "dataexchange", "--json", &json, "--raw"], b"");
+    assert_eq!(
+        out.stdout,
+        hex::decode("000000010000000568656c6c6f").unwrap()
+    );
+    let out = wire(&["decode", "dataexchange"], &out.stdout);
+    assert!(out.status.success());
+}
+
+fn error_of(out: &Output) -> Value {
+    assert_eq!(out.status.code(), Some(1));
+    serde_json::from_slice(&out.stderr).expect("one JSON object on stderr")
+}
+
+#[test]
+fn errors_are_one_json_object_on_stderr_with_exit_code_1() {
+    let e = error_of(&wire(
+        &["decode", "dataexchange", "--hex", "0000000100000005686c"],
+        b"",
+    ));
+    assert_eq!(e["code"], "incomplete");
+    assert_eq!(e["protocol"], "dataexchange");
+    assert_eq!(e["offset"], 10);
+
+    let e = error_of(&wire(
+        &["decode", "dataexchange", "--hex", "00000001ffffffff"],
+        b"",
+    ));
+    assert_eq!(
+        (e["code"].as_str(), e["offset"].as_u64()),
+        (Some("too_large"), Some(4))
+    );
+
+    let e = error_of(&wire(
+        &["decode", "dataexchange", "--hex", "000000010000000041"],
+        b"",
+    ));
+    assert_eq!(
+        (e["code"].as_str(), e["offset"].as_u64()),
+        (Some("trailing_bytes"), Some(8))
+    );
+
+    let e = error_of(&wire(&["decode", "dataexchange", "--hex", "zz"], b""));
+    assert_eq!(e["code"], "invalid_argument");
+
+    let e = error_of(&wire(
+        &[
+            "encode",
+            "dataexchange",
+            "--json",
+            "{\"type\":\"TypeText\",\"fields\":{}}",
+        ],
+        b"",
+    ));
+    assert_eq!(e["code"], "invalid_argument");
+    assert!(e["message"].as_str().unwrap().contains("payload"), "{e}");
+
+    let e = error_of(&wire(
+        &[
+            "decode",
+            "dataexchange",
+            "-o",
+            "max_frame_size=2",
+            "--hex",
+            "0000000100000003616263",
+        ],
+        b"",
+    ));
+    assert_eq!(e["code"], "too_large");
+}
+
+#[test]
+fn stream_errors_after_the_last_good_frame() {
+    let out = wire(
+        &[
+            "decode",
+            "dataexchange",
+            "--stream",
+            "--hex",
+            "00000001000000014100000001",
+        ],
+        b"",
+    );
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+    let e = error_of(&out);
+    assert_eq!(
+        (e["code"].as_str(), e["offset"].as_u64()),
+        (Some("incomplete"), Some(13))
+    );
+}
+
+#[test]
+fn every_subcommand_has_help_with_examples() {
+    for sub in ["decode", "encode", "detect"] {
+        let out = wire(&[sub, "--help"], b"");
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(text.contains("Examples:"), "{sub}: {text}");
+    }
+}
