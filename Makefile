@@ -1,0 +1,46 @@
+# wire: the two commands of the README are `make demo` and `make test`.
+SHELL := bash
+CARGO ?= cargo
+WIRE_BIN := $(CURDIR)/target/release/wire
+FUZZ_SECONDS ?= 5
+
+.PHONY: demo test test-rust test-cli-demo test-go test-fuzz bench build clean
+
+build:
+	@echo "==> building the wire CLI (release)"
+	$(CARGO) build --release -p wire-cli
+
+## demo: round-trip one reference frame of every protocol through the `wire` CLI
+demo: build
+	@echo "==> each protocol's first reference vector: wire decode -> canonical JSON -> wire encode"
+	WIRE_BIN=$(WIRE_BIN) examples/cli-demo.sh
+
+## test: everything that exists (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop)
+test: test-rust test-cli-demo test-go test-fuzz
+	@echo "==> make test: all suites passed"
+
+test-rust:
+	@echo "==> cargo fmt --check"
+	$(CARGO) fmt --all -- --check
+	@echo "==> cargo test (workspace, all features)"
+	$(CARGO) test --workspace --all-features
+
+test-cli-demo: build
+	@echo "==> CLI demo as a test"
+	WIRE_BIN=$(WIRE_BIN) examples/cli-demo.sh
+
+test-go: build
+	@echo "==> Go interop (dataexchange)"
+	WIRE_BIN=$(WIRE_BIN) interop/go-dataexchange/run.sh
+
+## test-fuzz: a short libFuzzer run of every target when nightly + cargo-fuzz are present;
+## the targets' corpus replay always runs inside `cargo test` (core/tests/fuzz_corpus.rs).
+test-fuzz:
+	@fuzz/smoke.sh $(FUZZ_SECONDS)
+
+bench:
+	$(CARGO) bench --workspace
+
+clean:
+	$(CARGO) clean
+	rm -rf fuzz/target
