@@ -24,6 +24,7 @@ test-rust:
 	$(CARGO) fmt --all -- --check
 	@echo "==> cargo test (workspace, all features)"
 	$(CARGO) test --workspace --all-features
+	$(CARGO) run -q -p wire-core --example quickstart
 
 test-cli-demo: build
 	@echo "==> CLI demo as a test"

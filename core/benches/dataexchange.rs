@@ -60,7 +60,9 @@ fn vectors(c: &mut Criterion) {
 fn payload_sizes(c: &mut Criterion) {
     for (label, size) in [("64B", 64usize), ("1MiB", 1 << 20)] {
         let payload = Bytes::from(vec![0x5a; size]);
-        let frame = Frame::Binary { payload: payload.clone() };
+        let frame = Frame::Binary {
+            payload: payload.clone(),
+        };
         let mut codec = DataexchangeCodec::default();
         let encoded = Bytes::from(wire_core::encode_to_vec(&mut codec, &frame).unwrap());
         let mut g = c.benchmark_group(format!("dataexchange/{label}"));

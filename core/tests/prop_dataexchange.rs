@@ -12,9 +12,12 @@ fn bytes(max: usize) -> impl Strategy<Value = Bytes> {
 
 /// File names the reference reader accepts: up to 255 bytes, no separators, not `.`/`..`.
 fn filename() -> impl Strategy<Value = Bytes> {
-    proptest::collection::vec(any::<u8>().prop_filter("no separators", |b| *b != b'/' && *b != b'\\'), 0..=255)
-        .prop_filter("not . or ..", |n| n != b"." && n != b"..")
-        .prop_map(Bytes::from)
+    proptest::collection::vec(
+        any::<u8>().prop_filter("no separators", |b| *b != b'/' && *b != b'\\'),
+        0..=255,
+    )
+    .prop_filter("not . or ..", |n| n != b"." && n != b"..")
+    .prop_map(Bytes::from)
 }
 
 fn frame() -> impl Strategy<Value = Frame> {
@@ -22,14 +25,18 @@ fn frame() -> impl Strategy<Value = Frame> {
         bytes(64).prop_map(|payload| Frame::Text { payload }),
         bytes(64).prop_map(|payload| Frame::Binary { payload }),
         bytes(64).prop_map(|payload| Frame::Json { payload }),
-        (filename(), bytes(64))
-            .prop_map(|(filename, payload)| Frame::File { filename, payload }),
-        (any::<u32>(), any::<i64>(), bytes(64)).prop_map(|(inner_type, sent_at_ns, payload)| Frame::Trace {
-            inner_type,
-            sent_at_ns,
-            payload
+        (filename(), bytes(64)).prop_map(|(filename, payload)| Frame::File { filename, payload }),
+        (any::<u32>(), any::<i64>(), bytes(64)).prop_map(|(inner_type, sent_at_ns, payload)| {
+            Frame::Trace {
+                inner_type,
+                sent_at_ns,
+                payload,
+            }
         }),
-        (any::<u32>().prop_filter("unknown types only", |t| !(1..=5).contains(t)), bytes(64))
+        (
+            any::<u32>().prop_filter("unknown types only", |t| !(1..=5).contains(t)),
+            bytes(64)
+        )
             .prop_map(|(r#type, payload)| Frame::Unknown { r#type, payload }),
     ]
 }
@@ -94,18 +101,26 @@ proptest! {
 fn hostile_length_allocates_nothing_for_the_declared_size() {
     // Largest length under the limit, with no payload: the decoder waits and holds 8 bytes.
     let mut decoder = StreamDecoder::new(DataexchangeCodec::default());
-    assert!(decoder.feed(&[0, 0, 0, 1, 0x10, 0, 0, 0]).unwrap().is_empty());
+    assert!(decoder
+        .feed(&[0, 0, 0, 1, 0x10, 0, 0, 0])
+        .unwrap()
+        .is_empty());
     assert_eq!(decoder.buffered(), 8);
     // Past the limit: refused from the header alone.
     let e = dataexchange::decode(&[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]).unwrap_err();
     assert_eq!(e.kind(), wire_core::ErrorKind::TooLarge);
-    assert!(e.reason().contains("4294967295") && e.reason().contains("268435456"), "{e}");
+    assert!(
+        e.reason().contains("4294967295") && e.reason().contains("268435456"),
+        "{e}"
+    );
 }
 
 #[test]
 fn a_failed_stream_stays_failed() {
     let mut decoder = StreamDecoder::new(DataexchangeCodec::default());
-    let e = decoder.feed(&[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]).unwrap_err();
+    let e = decoder
+        .feed(&[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff])
+        .unwrap_err();
     assert_eq!(e.offset(), Some(4));
     assert_eq!(decoder.feed(&[0, 0, 0, 1, 0, 0, 0, 0]).unwrap_err(), e);
     assert_eq!(decoder.finish().unwrap_err(), e);
@@ -113,11 +128,17 @@ fn a_failed_stream_stays_failed() {
 
 #[test]
 fn frames_before_an_error_are_returned_first() {
-    let mut stream = dataexchange::encode(&Frame::Text { payload: Bytes::from_static(b"ok") }).unwrap();
+    let mut stream = dataexchange::encode(&Frame::Text {
+        payload: Bytes::from_static(b"ok"),
+    })
+    .unwrap();
     stream.extend_from_slice(&[0, 0, 0, 4, 0, 0, 0, 4, 0, 2, b'.', b'.']);
     let mut decoder = StreamDecoder::new(DataexchangeCodec::default());
     assert_eq!(decoder.feed(&stream).unwrap().len(), 1);
     let e = decoder.feed(&[]).unwrap_err();
     // Offsets count from the start of the stream: second frame at 10, its name at 10 + 10.
-    assert_eq!((e.kind(), e.offset()), (wire_core::ErrorKind::Malformed, Some(20)));
+    assert_eq!(
+        (e.kind(), e.offset()),
+        (wire_core::ErrorKind::Malformed, Some(20))
+    );
 }

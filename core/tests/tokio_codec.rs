@@ -13,9 +13,18 @@ async fn dataexchange_frames_over_loopback() {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     let frames = vec![
-        Frame::Text { payload: Bytes::from_static(b"hello") },
-        Frame::File { filename: Bytes::from_static(b"a.txt"), payload: Bytes::from_static(b"data") },
-        Frame::Trace { inner_type: 1, sent_at_ns: -5, payload: Bytes::new() },
+        Frame::Text {
+            payload: Bytes::from_static(b"hello"),
+        },
+        Frame::File {
+            filename: Bytes::from_static(b"a.txt"),
+            payload: Bytes::from_static(b"data"),
+        },
+        Frame::Trace {
+            inner_type: 1,
+            sent_at_ns: -5,
+            payload: Bytes::new(),
+        },
     ];
     let sent = frames.clone();
     let client = tokio::spawn(async move {
@@ -39,6 +48,9 @@ async fn decode_errors_surface_as_io_errors_carrying_the_wire_error() {
     let bytes: &[u8] = &[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff];
     let mut reader = FramedRead::new(bytes, DataexchangeCodec::default());
     let e = reader.next().await.unwrap().unwrap_err();
-    let inner = e.get_ref().and_then(|e| e.downcast_ref::<wire_core::Error>()).unwrap();
+    let inner = e
+        .get_ref()
+        .and_then(|e| e.downcast_ref::<wire_core::Error>())
+        .unwrap();
     assert_eq!(inner.kind(), wire_core::ErrorKind::TooLarge);
 }
