@@ -37,8 +37,16 @@ fn peak_during(f: impl FnOnce()) -> usize {
 
 /// (protocol, a prefix whose header declares a huge length, what it declares)
 const HOSTILE: &[(Protocol, &str, &str)] = &[
-    (Protocol::Dataexchange, "0000000110000000", "256 MiB payload (exactly the limit) with no payload bytes"),
-    (Protocol::Dataexchange, "00000004ffffffff", "4 GiB - 1 payload, over the limit"),
+    (
+        Protocol::Dataexchange,
+        "0000000110000000",
+        "256 MiB payload (exactly the limit) with no payload bytes",
+    ),
+    (
+        Protocol::Dataexchange,
+        "00000004ffffffff",
+        "4 GiB - 1 payload, over the limit",
+    ),
 ];
 
 #[test]
@@ -54,6 +62,9 @@ fn declared_lengths_are_not_allocated() {
             }
             let _ = stream.finish();
         });
-        assert!(peak < 64 * 1024, "{protocol}: {what}: {peak} bytes allocated");
+        assert!(
+            peak < 64 * 1024,
+            "{protocol}: {what}: {peak} bytes allocated"
+        );
     }
 }
