@@ -4,7 +4,7 @@ CARGO ?= cargo
 WIRE_BIN := $(CURDIR)/target/release/wire
 FUZZ_SECONDS ?= 5
 
-.PHONY: demo test test-rust test-cli-demo test-go test-fuzz bench build clean
+.PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean
 
 build:
 	@echo "==> building the wire CLI (release)"
@@ -15,9 +15,14 @@ demo: build
 	@echo "==> each protocol's first reference vector: wire decode -> canonical JSON -> wire encode"
 	WIRE_BIN=$(WIRE_BIN) examples/cli-demo.sh
 
-## test: everything that exists (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop)
-test: test-rust test-cli-demo test-go test-fuzz
-	@echo "==> make test: all suites passed"
+## test: everything that exists (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop),
+## then one summary line counting every suite's tests.
+test:
+	@mkdir -p target
+	@set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee target/test.log
+	@scripts/test-summary target/test.log
+
+test-all: test-rust test-cli-demo test-go test-fuzz
 
 test-rust:
 	@echo "==> cargo fmt --check"

@@ -60,7 +60,7 @@ pub struct Tally {
 
 /// A protocol's vector suite.
 pub trait Suite {
-    type C: Codec;
+    type C: Codec + Default;
 
     /// File under `vectors/`.
     const FILE: &'static str;
