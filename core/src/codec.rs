@@ -74,8 +74,10 @@ pub trait Codec {
     #[cfg(feature = "json")]
     fn to_json(&self, frame: &Self::Frame) -> serde_json::Value;
 
-    /// Parse the canonical JSON form; `invalid_argument` on anything else.
+    /// Parse the canonical JSON form; `invalid_argument` on anything else. Takes `&self` so
+    /// codec options can apply (the name is the one every binding exposes).
     #[cfg(feature = "json")]
+    #[allow(clippy::wrong_self_convention)]
     fn from_json(&self, value: &serde_json::Value) -> Result<Self::Frame>;
 }
 

@@ -43,7 +43,8 @@ impl Suite for Dataexchange {
             common::assert_stream_error_matches::<Self>(entry, &bytes, e.kind());
             return;
         }
-        let frame = dataexchange::decode(&hex_of(entry, "hex")).expect(name(entry));
+        let frame = dataexchange::decode(&hex_of(entry, "hex"))
+            .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
         let e = dataexchange::read_trace_payload(frame.frame_type(), frame.payload())
             .expect_err(name(entry));
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{}", name(entry));
