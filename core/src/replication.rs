@@ -959,6 +959,10 @@ impl Codec for ReplicationCodec {
         }
         let mut frame = src.split_to(total).freeze();
         frame.advance(FRAME_HEADER_LEN);
+        if frame.is_empty() {
+            // The crate's receive yields the empty payload and its decode refuses it.
+            return Err(Error::malformed(P, FRAME_HEADER_LEN, "empty message"));
+        }
         let body = frame.clone();
         let (message, used) =
             parse(&frame, self.layout, |range| body.slice(range)).map_err(|e| {
