@@ -230,8 +230,11 @@ macro_rules! protocols {
             None
         }
 
-        #[cfg(feature = "tokio")]
-        $(crate::tokio_codec::impl_tokio_codec!($module::$codec);)*
+        // The cfg must sit inside the repetition: outside, it gates only the first item.
+        $(
+            #[cfg(feature = "tokio")]
+            crate::tokio_codec::impl_tokio_codec!($module::$codec);
+        )*
     };
 }
 
