@@ -649,19 +649,21 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// Parse one message from the front of `input` (the crate's decode): the message and the
-/// bytes it used. `data` turns the range of `LogEntry.data` into bytes (a zero-copy slice when
-/// the input is already `Bytes`).
+/// Parse one message from the front of `r`'s input (the crate's decode), leaving `r.pos` at
+/// its end. `data` turns the range of `LogEntry.data` into bytes (a zero-copy slice when the
+/// input is already `Bytes`). Inlined and returning the bare message so that it is built in
+/// place: returning it in a tuple cost store-forwarding stalls (decode twice as slow).
+#[inline]
 fn parse(
-    input: &[u8],
+    r: &mut Reader<'_>,
     layout: Layout,
     data: impl FnOnce(Range<usize>) -> Bytes,
-) -> Result<(ProtocolMessage, usize)> {
-    let Some(&tag) = input.first() else {
+) -> Result<ProtocolMessage> {
+    let Some(&tag) = r.buf.first() else {
         return Err(Error::incomplete(P, 0, "empty message"));
     };
-    let mut r = Reader { buf: input, pos: 1 };
-    let message = match tag {
+    r.pos = 1;
+    Ok(match tag {
         TAG_HANDSHAKE => ProtocolMessage::Handshake {
             node_name: r.string()?,
             group_name: r.string()?,
@@ -732,21 +734,27 @@ fn parse(
                 format!("unknown message tag: {other}"),
             ))
         }
-    };
-    Ok((message, r.pos))
+    })
 }
 
 /// Decode the bare message at the front of `input` like the crate does: bytes after it are
 /// ignored. Returns the message and the number of bytes it used.
 pub fn decode_message_prefix(input: &[u8], layout: Layout) -> Result<(ProtocolMessage, usize)> {
-    parse(input, layout, |range| Bytes::copy_from_slice(&input[range]))
+    let mut r = Reader { buf: input, pos: 0 };
+    let message = parse(&mut r, layout, |range| {
+        Bytes::copy_from_slice(&input[range])
+    })?;
+    Ok((message, r.pos))
 }
 
 /// Decode exactly one bare message (no framing): bytes after it are `trailing_bytes` (the crate
 /// ignores them; see [`decode_message_prefix`]).
 pub fn decode_message(input: &[u8], layout: Layout) -> Result<ProtocolMessage> {
-    let (message, used) = decode_message_prefix(input, layout)?;
-    check_trailing(input.len(), used)?;
+    let mut r = Reader { buf: input, pos: 0 };
+    let message = parse(&mut r, layout, |range| {
+        Bytes::copy_from_slice(&input[range])
+    })?;
+    check_trailing(input.len(), r.pos)?;
     Ok(message)
 }
 
@@ -870,6 +878,42 @@ impl ReplicationCodec {
         self.layout
     }
 
+    /// Decode a whole frame body: exactly one message (errors at frame offsets).
+    #[inline]
+    fn decode_body(
+        &self,
+        body: &[u8],
+        data: impl FnOnce(Range<usize>) -> Bytes,
+    ) -> Result<ProtocolMessage> {
+        if body.is_empty() {
+            // The crate's receive yields the empty payload and its decode refuses it.
+            return Err(Error::malformed(P, FRAME_HEADER_LEN, "empty message"));
+        }
+        let mut r = Reader { buf: body, pos: 0 };
+        let message = parse(&mut r, self.layout, data).map_err(|e| {
+            let e = e.shifted(FRAME_HEADER_LEN);
+            if e.kind() == ErrorKind::Incomplete {
+                let reason = format!("{}; the {}-byte frame ends first", e.reason(), body.len());
+                Error::malformed(P, e.offset().unwrap_or(FRAME_HEADER_LEN), reason)
+            } else {
+                e
+            }
+        })?;
+        if r.pos != body.len() {
+            return Err(Error::malformed(
+                P,
+                FRAME_HEADER_LEN + r.pos,
+                format!(
+                    "the {}-byte frame holds a {}-byte message and {} more bytes",
+                    body.len(),
+                    r.pos,
+                    body.len() - r.pos
+                ),
+            ));
+        }
+        Ok(message)
+    }
+
     /// Frame length (message size) of `message`, checked against the limit.
     fn checked_len(&self, message: &ProtocolMessage) -> Result<usize> {
         let len = message.encoded_len(self.layout)?;
@@ -957,33 +1001,16 @@ impl Codec for ReplicationCodec {
         if src.len() < total {
             return Ok(None);
         }
-        let mut frame = src.split_to(total).freeze();
-        frame.advance(FRAME_HEADER_LEN);
-        if frame.is_empty() {
-            // The crate's receive yields the empty payload and its decode refuses it.
-            return Err(Error::malformed(P, FRAME_HEADER_LEN, "empty message"));
+        let body = &src[FRAME_HEADER_LEN..total];
+        if body.first() == Some(&TAG_LOG_ENTRY) {
+            // Only LogEntry carries a payload worth sharing: slice it out of the frame.
+            let frame = src.split_to(total).freeze().slice(FRAME_HEADER_LEN..);
+            return self
+                .decode_body(&frame, |range| frame.slice(range))
+                .map(Some);
         }
-        let body = frame.clone();
-        let (message, used) =
-            parse(&frame, self.layout, |range| body.slice(range)).map_err(|e| {
-                let e = e.shifted(FRAME_HEADER_LEN);
-                if e.kind() == ErrorKind::Incomplete {
-                    let reason = format!("{}; the {declared}-byte frame ends first", e.reason());
-                    Error::malformed(P, e.offset().unwrap_or(FRAME_HEADER_LEN), reason)
-                } else {
-                    e
-                }
-            })?;
-        if used != frame.len() {
-            return Err(Error::malformed(
-                P,
-                FRAME_HEADER_LEN + used,
-                format!(
-                    "the {declared}-byte frame holds a {used}-byte message and {} more bytes",
-                    frame.len() - used
-                ),
-            ));
-        }
+        let message = self.decode_body(body, |range| Bytes::copy_from_slice(&body[range]))?;
+        src.advance(total);
         Ok(Some(message))
     }
 
@@ -1077,12 +1104,13 @@ fn sniff_frame(prefix: &[u8]) -> bool {
     let body = &prefix[FRAME_HEADER_LEN..];
     let whole = body.len() as u64 >= len;
     let body = &body[..body.len().min(len as usize)];
-    [Layout::V7, Layout::V3]
-        .into_iter()
-        .any(|layout| match parse(body, layout, |_| Bytes::new()) {
-            Ok((_, used)) => whole && used == body.len(),
+    [Layout::V7, Layout::V3].into_iter().any(|layout| {
+        let mut r = Reader { buf: body, pos: 0 };
+        match parse(&mut r, layout, |_| Bytes::new()) {
+            Ok(_) => whole && r.pos == body.len(),
             Err(e) => !whole && e.kind() == ErrorKind::Incomplete,
-        })
+        }
+    })
 }
 
 #[cfg(feature = "json")]
