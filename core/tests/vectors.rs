@@ -208,7 +208,7 @@ impl Suite for Replication {
             name(entry)
         );
         let bytewise = common::stream_decode(Self::codec(), &framed, 1)?;
-        assert_eq!(bytewise, [message.clone()], "{}", name(entry));
+        assert_eq!(bytewise, std::slice::from_ref(&message), "{}", name(entry));
         Ok(codec.to_json(&message))
     }
 
@@ -224,11 +224,17 @@ impl Suite for Replication {
 
     fn expected_error(entry: &Value) -> ErrorKind {
         assert_eq!(entry["error_kind"], "ProtocolError", "{}", name(entry));
-        Self::kind_of(entry["error_message"].as_str().expect(name(entry)))
+        Self::kind_of(
+            entry["error_message"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{}", name(entry))),
+        )
     }
 
     fn check_invalid(entry: &Value) {
-        let message = entry["error_message"].as_str().expect(name(entry));
+        let message = entry["error_message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}", name(entry)));
         Self::check_refused(
             entry,
             &hex_of(entry, "hex"),
@@ -255,7 +261,8 @@ impl Suite for Replication {
         for entry in common::section(legacy, "vectors") {
             let bytes = hex_of(entry, "hex");
             let codec = ReplicationCodec::new(Layout::V3);
-            let message = replication::decode_message(&bytes, Layout::V3).expect(name(entry));
+            let message = replication::decode_message(&bytes, Layout::V3)
+                .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
             assert_eq!(codec.to_json(&message), common::message_of(entry));
             let parsed = codec.from_json(&common::message_of(entry)).unwrap();
             assert_eq!(
@@ -272,7 +279,9 @@ impl Suite for Replication {
         }
         for entry in common::section(legacy, "decode_by_3x") {
             let bytes = hex_of(entry, "hex");
-            let behaviour = entry["reference_behaviour"].as_str().expect(name(entry));
+            let behaviour = entry["reference_behaviour"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{}", name(entry)));
             if let Some(fields) = behaviour.strip_prefix("Ok: decodes to ") {
                 let fields: Value = serde_json::from_str(fields).expect(behaviour);
                 let expected = serde_json::json!({"type": "ElectionProposal", "fields": fields});
@@ -336,7 +345,7 @@ impl Suite for Replication {
                     .as_str()
                     .and_then(|d| d.strip_prefix("ProtocolError(\""))
                     .and_then(|d| d.strip_suffix("\")"))
-                    .expect(name(case));
+                    .unwrap_or_else(|| panic!("{}", name(case)));
                 let e = outcome.expect_err(name(case));
                 assert_eq!((e.kind(), e.reason()), (ErrorKind::Malformed, message));
             }
