@@ -207,6 +207,7 @@ impl Suite for Replication {
             "{}",
             name(entry)
         );
+        assert!(replication::sniff(&framed), "{}: not sniffed", name(entry));
         let bytewise = common::stream_decode(Self::codec(), &framed, 1)?;
         assert_eq!(bytewise, std::slice::from_ref(&message), "{}", name(entry));
         Ok(codec.to_json(&message))
@@ -270,6 +271,7 @@ impl Suite for Replication {
                 bytes
             );
             let framed = Self::framed(&bytes);
+            assert!(replication::sniff(&framed), "{}: not sniffed", name(entry));
             assert_eq!(
                 decode_exact(&mut ReplicationCodec::new(Layout::V3), &framed).unwrap(),
                 message
