@@ -864,17 +864,17 @@ impl Default for ReplicationCodec {
 impl ReplicationCodec {
     /// A default codec for `layout`.
     pub fn new(layout: Layout) -> Self {
-        ReplicationCodec::default().layout(layout)
+        ReplicationCodec::default().with_layout(layout)
     }
 
-    /// Set the layout (builder form).
-    pub fn layout(mut self, layout: Layout) -> Self {
+    /// Set the layout (builder form of option `layout`).
+    pub fn with_layout(mut self, layout: Layout) -> Self {
         self.layout = layout;
         self
     }
 
     /// The layout in force.
-    pub fn get_layout(&self) -> Layout {
+    pub fn layout(&self) -> Layout {
         self.layout
     }
 
@@ -1414,15 +1414,24 @@ mod tests {
     #[test]
     fn options_by_name() {
         let mut codec = ReplicationCodec::default();
-        assert_eq!(codec.get_layout(), Layout::V7);
+        assert_eq!(codec.layout(), Layout::V7);
         codec.set_option("layout", "3x").unwrap();
-        assert_eq!(codec.get_layout(), Layout::V3);
+        assert_eq!(codec.layout(), Layout::V3);
         codec.set_option("layout", "7x").unwrap();
-        assert_eq!(codec.get_layout(), Layout::V7);
+        assert_eq!(codec.layout(), Layout::V7);
         for (k, v) in [("layout", "4x"), ("version", "7x")] {
             let e = codec.set_option(k, v).unwrap_err();
             assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         }
+        // Through the registry, as the CLI and bindings set it.
+        let mut any = crate::AnyCodec::new(Protocol::Replication).unwrap();
+        any.set_option("layout", "3x").unwrap();
+        let mut v3 = BytesMut::new();
+        ReplicationCodec::new(Layout::V3)
+            .encode(&proposal(None), &mut v3)
+            .unwrap();
+        let decoded = any.decode(&mut v3).unwrap();
+        assert_eq!(decoded, Some(crate::AnyFrame::Replication(proposal(None))));
     }
 
     #[test]
