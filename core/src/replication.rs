@@ -25,10 +25,12 @@
 //! is `Some` exactly under `7x`; encoding a proposal whose `dtvlsn` does not match the layout
 //! is `invalid_argument`.
 //!
-//! The bare message is what [`encode_message`] / [`decode_message`] handle. Every noxu-rep
-//! network channel (TCP, TLS, QUIC) carries it as `[u32 LE length][message]`, receivers
-//! refusing lengths over 64 MiB: that framed form is [`ReplicationCodec`] (the [`Codec`]) and
-//! [`encode`] / [`decode`]. A TCP connection starts with a service-name preamble
+//! The bare message is what [`encode_message`] (or [`encode_message_into`]) and
+//! [`decode_message`] handle (in-process channels carry it as is). Every noxu-rep network
+//! channel (TCP, TLS, QUIC) carries it as `[u32 LE length][message]`, receivers refusing lengths
+//! over 64 MiB: that framed form is [`ReplicationCodec`] (the [`Codec`]) and [`encode`] /
+//! [`decode`] (layout 7x; other layouts through the codec). A TCP connection starts with a
+//! service-name preamble
 //! `[u32 LE length 1..=256][name]` ([`encode_preamble`], [`decode_preamble`]);
 //! `ProtocolMessage` traffic goes to [`SERVICE_ELECTION`].
 //!
@@ -777,6 +779,18 @@ pub fn encode_message(message: &ProtocolMessage, layout: Layout) -> Result<Vec<u
     Ok(buf.into())
 }
 
+/// Append one bare message to `dst` (exactly [`ProtocolMessage::encoded_len`] bytes); on
+/// error nothing is appended.
+pub fn encode_message_into(
+    message: &ProtocolMessage,
+    layout: Layout,
+    dst: &mut BytesMut,
+) -> Result<()> {
+    dst.reserve(message.encoded_len(layout)?);
+    message.put(dst);
+    Ok(())
+}
+
 /// Encode the service-name preamble a TCP connection starts with: `[u32 LE length][name]`.
 /// `invalid_argument` for an empty name or one over [`MAX_SERVICE_NAME_LEN`] bytes, which the
 /// reference refuses to send.
@@ -1351,6 +1365,10 @@ mod tests {
 
     #[test]
     fn dtvlsn_must_match_the_layout() {
+        let mut dst = BytesMut::from(&b"x"[..]);
+        assert!(encode_message_into(&proposal(Some(4)), Layout::V3, &mut dst).is_err());
+        encode_message_into(&proposal(None), Layout::V3, &mut dst).unwrap();
+        assert_eq!(dst.len(), 1 + 26);
         assert_eq!(
             encode_message(&proposal(Some(4)), Layout::V7)
                 .unwrap()
