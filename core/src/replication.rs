@@ -30,9 +30,8 @@
 //! channel (TCP, TLS, QUIC) carries it as `[u32 LE length][message]`, receivers refusing lengths
 //! over 64 MiB: that framed form is [`ReplicationCodec`] (the [`Codec`]) and [`encode`] /
 //! [`decode`] (layout 7x; other layouts through the codec). A TCP connection starts with a
-//! service-name preamble
-//! `[u32 LE length 1..=256][name]` ([`encode_preamble`], [`decode_preamble`]);
-//! `ProtocolMessage` traffic goes to [`SERVICE_ELECTION`].
+//! service-name preamble `[u32 LE length 1..=256][name]` ([`encode_preamble`],
+//! [`decode_preamble`]); `ProtocolMessage` traffic goes to [`SERVICE_ELECTION`].
 //!
 //! Decoding is the crate's, field by field and error text for error text (the [`Error`] reason
 //! is the crate's `ProtocolError` string): any non-zero bool or presence byte is true (encoding
