@@ -25,9 +25,10 @@ fn vectors(file: &str) -> Value {
     serde_json::from_str(&std::fs::read_to_string(format!("{path}{file}")).unwrap()).unwrap()
 }
 
-/// Every `vectors` entry of `file` that the protocol's codec decodes as one frame, with its
-/// bytes and whether it is a round-trip vector.
-fn frames(protocol: Protocol, file: &str) -> Vec<(Vec<u8>, bool)> {
+/// Every `vectors` entry of `file` that the protocol's codec decodes as one frame (after
+/// `frame`, which adds any transport framing the vectors leave out), with its bytes and whether
+/// it is a round-trip vector.
+fn frames(protocol: Protocol, file: &str, frame: fn(Vec<u8>) -> Vec<u8>) -> Vec<(Vec<u8>, bool)> {
     let doc = vectors(file);
     let mut codec = AnyCodec::new(protocol).unwrap();
     doc["vectors"]
@@ -35,7 +36,7 @@ fn frames(protocol: Protocol, file: &str) -> Vec<(Vec<u8>, bool)> {
         .unwrap()
         .iter()
         .filter_map(|v| {
-            let bytes = hex::decode(v["hex"].as_str()?).ok()?;
+            let bytes = frame(hex::decode(v["hex"].as_str()?).ok()?);
             codec.decode_exact(&bytes).ok()?;
             Some((
                 bytes,
@@ -45,8 +46,8 @@ fn frames(protocol: Protocol, file: &str) -> Vec<(Vec<u8>, bool)> {
         .collect()
 }
 
-fn check_protocol(protocol: Protocol, file: &str) {
-    let frames = frames(protocol, file);
+fn check_protocol(protocol: Protocol, file: &str, frame: fn(Vec<u8>) -> Vec<u8>) {
+    let frames = frames(protocol, file, frame);
     assert!(!frames.is_empty(), "{file}: no frame vectors");
     let stream: Vec<u8> = frames.iter().flat_map(|(b, _)| b.clone()).collect();
     let out = wire(&["decode", protocol.name(), "--stream"], &stream);
@@ -102,7 +103,17 @@ fn check_protocol(protocol: Protocol, file: &str) {
 
 #[test]
 fn dataexchange_vectors_through_the_cli() {
-    check_protocol(Protocol::Dataexchange, "dataexchange.json");
+    check_protocol(Protocol::Dataexchange, "dataexchange.json", |b| b);
+}
+
+/// The vectors are bare `ProtocolMessage`s; the CLI speaks the TCP framing `[u32 LE len][msg]`.
+#[test]
+fn replication_vectors_through_the_cli() {
+    check_protocol(Protocol::Replication, "replication.json", |msg| {
+        let mut framed = (msg.len() as u32).to_le_bytes().to_vec();
+        framed.extend(msg);
+        framed
+    });
 }
 
 #[test]

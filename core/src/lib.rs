@@ -22,6 +22,7 @@ mod stream;
 mod tokio_codec;
 
 pub mod dataexchange;
+pub mod replication;
 
 pub use codec::{decode_exact, encode_to_vec, frame_length, Codec, Limits};
 pub use error::{Error, ErrorKind, Result};
@@ -241,12 +242,16 @@ macro_rules! protocols {
             None
         }
 
-        #[cfg(feature = "tokio")]
-        $(crate::tokio_codec::impl_tokio_codec!($module::$codec);)*
+        // The cfg must sit inside the repetition: outside, it gates only the first item.
+        $(
+            #[cfg(feature = "tokio")]
+            crate::tokio_codec::impl_tokio_codec!($module::$codec);
+        )*
     };
 }
 
 protocols! {
+    Replication => replication::ReplicationCodec,
     Dataexchange => dataexchange::DataexchangeCodec,
 }
 

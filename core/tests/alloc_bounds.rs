@@ -38,6 +38,16 @@ fn peak_during(f: impl FnOnce()) -> usize {
 /// (protocol, a prefix whose header declares a huge length, what it declares)
 const HOSTILE: &[(Protocol, &str, &str)] = &[
     (
+        Protocol::Replication,
+        "00000004",
+        "64 MiB message (exactly the limit), nothing after",
+    ),
+    (
+        Protocol::Replication,
+        "ffffffff",
+        "4 GiB - 1 message, over the limit",
+    ),
+    (
         Protocol::Dataexchange,
         "0000000110000000",
         "256 MiB payload (exactly the limit) with no payload bytes",

@@ -6,6 +6,8 @@ mod common;
 
 #[path = "../../fuzz/targets/dataexchange.rs"]
 mod dataexchange_target;
+#[path = "../../fuzz/targets/replication.rs"]
+mod replication_target;
 
 use std::path::PathBuf;
 
@@ -53,4 +55,21 @@ fn dataexchange_corpus() {
     let inputs = inputs("dataexchange.json", "dataexchange");
     assert!(inputs.len() > 100);
     inputs.iter().for_each(|i| dataexchange_target::run(i));
+}
+
+#[test]
+fn replication_corpus() {
+    let mut inputs = inputs("replication.json", "replication");
+    // Vectors are bare messages: replay them framed too, with their truncations.
+    let framed: Vec<Vec<u8>> = inputs
+        .iter()
+        .map(|m| {
+            let mut f = (m.len() as u32).to_le_bytes().to_vec();
+            f.extend_from_slice(m);
+            f
+        })
+        .collect();
+    inputs.extend(framed);
+    assert!(inputs.len() > 100);
+    inputs.iter().for_each(|i| replication_target::run(i));
 }

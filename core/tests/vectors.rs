@@ -4,7 +4,7 @@ mod common;
 
 use common::{hex_of, name, run, Suite};
 use serde_json::Value;
-use wire_core::{dataexchange, decode_exact, ErrorKind, StreamDecoder};
+use wire_core::{dataexchange, decode_exact, replication, Codec, ErrorKind, StreamDecoder};
 
 struct Dataexchange;
 
@@ -111,4 +111,259 @@ fn described_file(behaviour: &str) -> (Vec<u8>, Vec<u8>) {
         }
     };
     (filename, payload)
+}
+
+struct Replication;
+
+impl Replication {
+    /// `[u32 LE length][message]`: how every noxu-rep network channel carries a message.
+    fn framed(message: &[u8]) -> Vec<u8> {
+        let mut out = (message.len() as u32).to_le_bytes().to_vec();
+        out.extend_from_slice(message);
+        out
+    }
+
+    /// The reference's `ProtocolError` text mapped onto our kinds.
+    fn kind_of(message: &str) -> ErrorKind {
+        if message == "empty message" || message.starts_with("unexpected end of message") {
+            ErrorKind::Incomplete
+        } else if message.starts_with("invalid UTF-8") {
+            ErrorKind::InvalidUtf8
+        } else if [
+            "unknown message tag",
+            "unknown node type",
+            "unknown change type",
+        ]
+        .iter()
+        .any(|p| message.starts_with(p))
+        {
+            ErrorKind::Malformed
+        } else {
+            panic!("no expectation for {message:?}")
+        }
+    }
+
+    /// A bare message the reference refuses: the same kind and the crate's exact text from
+    /// the bare decoder; framed, the frame is whole so truncation becomes `malformed`.
+    fn check_refused(entry: &Value, bytes: &[u8], layout: replication::Layout, message: &str) {
+        let expected = Self::kind_of(message);
+        let e = replication::decode_message(bytes, layout).expect_err(name(entry));
+        assert_eq!(
+            (e.kind(), e.reason()),
+            (expected, message),
+            "{}",
+            name(entry)
+        );
+        let framed = Self::framed(bytes);
+        let mut codec = replication::ReplicationCodec::new(layout);
+        let e = decode_exact(&mut codec, &framed).expect_err(name(entry));
+        let framed_kind = match expected {
+            ErrorKind::Incomplete => ErrorKind::Malformed,
+            other => other,
+        };
+        assert_eq!(e.kind(), framed_kind, "{}: framed: {e}", name(entry));
+        assert!(e.reason().starts_with(message), "{}: {e}", name(entry));
+        common::assert_stream_error_matches::<Self>(entry, &framed, framed_kind);
+    }
+
+    /// A bare message the reference accepts as `expected` (canonical JSON): the lenient prefix
+    /// decoder agrees; the strict one agrees when nothing follows the message, and otherwise
+    /// refuses the rest as `trailing_bytes`; re-encoding decodes to the same message.
+    fn check_accepted(entry: &Value, bytes: &[u8], layout: replication::Layout, expected: &Value) {
+        let codec = replication::ReplicationCodec::new(layout);
+        let (message, used) = replication::decode_message_prefix(bytes, layout)
+            .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
+        assert_eq!(&codec.to_json(&message), expected, "{}", name(entry));
+        match replication::decode_message(bytes, layout) {
+            Ok(strict) if used == bytes.len() => assert_eq!(strict, message),
+            Err(e) if used < bytes.len() => {
+                assert_eq!(
+                    (e.kind(), e.offset()),
+                    (ErrorKind::TrailingBytes, Some(used))
+                )
+            }
+            other => panic!("{}: strict decode gave {other:?}", name(entry)),
+        }
+        let canonical = replication::encode_message(&message, layout).unwrap();
+        assert_eq!(
+            replication::decode_message(&canonical, layout).unwrap(),
+            message
+        );
+    }
+}
+
+impl Suite for Replication {
+    type C = replication::ReplicationCodec;
+    const FILE: &'static str = "replication.json";
+
+    /// Vectors are bare messages: decode them with the bare decoder, and check the framed
+    /// codec on the same message framed (one-shot and fed byte by byte).
+    fn decode_to_json(entry: &Value, bytes: &[u8]) -> wire_core::Result<Value> {
+        let message = replication::decode_message(bytes, replication::Layout::V7)?;
+        let framed = Self::framed(bytes);
+        let mut codec = Self::codec();
+        assert_eq!(
+            decode_exact(&mut codec, &framed)?,
+            message,
+            "{}",
+            name(entry)
+        );
+        assert!(replication::sniff(&framed), "{}: not sniffed", name(entry));
+        let bytewise = common::stream_decode(Self::codec(), &framed, 1)?;
+        assert_eq!(bytewise, std::slice::from_ref(&message), "{}", name(entry));
+        Ok(codec.to_json(&message))
+    }
+
+    fn encode_from_json(entry: &Value, message: &Value) -> wire_core::Result<Vec<u8>> {
+        let mut codec = Self::codec();
+        let message = codec.from_json(message)?;
+        let bare = replication::encode_message(&message, replication::Layout::V7)?;
+        let framed = wire_core::encode_to_vec(&mut codec, &message)?;
+        assert_eq!(framed, Self::framed(&bare), "{}: framed", name(entry));
+        assert_eq!(codec.encoded_len(&message)?, framed.len());
+        Ok(bare)
+    }
+
+    fn expected_error(entry: &Value) -> ErrorKind {
+        assert_eq!(entry["error_kind"], "ProtocolError", "{}", name(entry));
+        Self::kind_of(
+            entry["error_message"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{}", name(entry))),
+        )
+    }
+
+    fn check_invalid(entry: &Value) {
+        let message = entry["error_message"]
+            .as_str()
+            .unwrap_or_else(|| panic!("{}", name(entry)));
+        Self::check_refused(
+            entry,
+            &hex_of(entry, "hex"),
+            replication::Layout::V7,
+            message,
+        );
+    }
+
+    fn check_decode_only(entry: &Value) {
+        Self::check_accepted(
+            entry,
+            &hex_of(entry, "hex"),
+            replication::Layout::V7,
+            &entry["decodes_to"],
+        );
+    }
+
+    /// `legacy_3x` (the 3.2.0 layout, both ways, and how 3.2.0 decodes proposals) and
+    /// `transport_framing` (TCP bytes and receive outcomes).
+    fn extra_sections(doc: &Value) -> usize {
+        use replication::{Layout, ProtocolMessage, ReplicationCodec};
+        let mut checked = 0;
+        let legacy = &doc["legacy_3x"];
+        for entry in common::section(legacy, "vectors") {
+            let bytes = hex_of(entry, "hex");
+            let codec = ReplicationCodec::new(Layout::V3);
+            let message = replication::decode_message(&bytes, Layout::V3)
+                .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
+            assert_eq!(codec.to_json(&message), common::message_of(entry));
+            let parsed = codec.from_json(&common::message_of(entry)).unwrap();
+            assert_eq!(
+                replication::encode_message(&parsed, Layout::V3).unwrap(),
+                bytes
+            );
+            let framed = Self::framed(&bytes);
+            assert!(replication::sniff(&framed), "{}: not sniffed", name(entry));
+            assert_eq!(
+                decode_exact(&mut ReplicationCodec::new(Layout::V3), &framed).unwrap(),
+                message
+            );
+            assert!(replication::encode_message(&parsed, Layout::V7).is_err());
+            checked += 1;
+        }
+        for entry in common::section(legacy, "decode_by_3x") {
+            let bytes = hex_of(entry, "hex");
+            let behaviour = entry["reference_behaviour"]
+                .as_str()
+                .unwrap_or_else(|| panic!("{}", name(entry)));
+            if let Some(fields) = behaviour.strip_prefix("Ok: decodes to ") {
+                let fields: Value = serde_json::from_str(fields).expect(behaviour);
+                let expected = serde_json::json!({"type": "ElectionProposal", "fields": fields});
+                Self::check_accepted(entry, &bytes, Layout::V3, &expected);
+            } else {
+                let (_, message) = behaviour.split_once("with message ").expect(behaviour);
+                let message: String = serde_json::from_str(message).expect(behaviour);
+                Self::check_refused(entry, &bytes, Layout::V3, &message);
+            }
+            checked += 1;
+        }
+
+        let framing = &doc["transport_framing"];
+        let ack = ProtocolMessage::Ack { vlsn: 19 };
+        let bytes = hex_of(framing, "tcp_channel_send_ack_vlsn_19");
+        assert_eq!(replication::encode(&ack).unwrap(), bytes);
+        assert_eq!(replication::decode(&bytes).unwrap(), ack);
+        checked += 1;
+
+        let bytes = hex_of(
+            framing,
+            "connect_to_service_ELECTION_then_ElectionResult_m_4",
+        );
+        let result = ProtocolMessage::ElectionResult {
+            master: "m".into(),
+            term: 4,
+        };
+        let mut expected = replication::encode_preamble(replication::SERVICE_ELECTION).unwrap();
+        expected.extend(replication::encode(&result).unwrap());
+        assert_eq!(expected, bytes);
+        let (service, used) = replication::decode_preamble(&bytes).unwrap();
+        assert_eq!(service, "ELECTION");
+        assert_eq!(replication::decode(&bytes[used..]).unwrap(), result);
+        assert_eq!(
+            wire_core::detect(&bytes),
+            Some(wire_core::Protocol::Replication)
+        );
+        checked += 1;
+
+        for case in common::section(framing, "receive_cases") {
+            let raw = hex_of(case, "raw");
+            let mut codec = ReplicationCodec::default();
+            let mut buf = bytes::BytesMut::from(&raw[..]);
+            let outcome = codec.decode(&mut buf);
+            let result = &case["result"];
+            if let Some(error) = result["receive_error_debug"].as_str() {
+                if error.starts_with("ProtocolError(\"frame payload too large") {
+                    let e = outcome.expect_err(name(case));
+                    assert_eq!((e.kind(), e.offset()), (ErrorKind::TooLarge, Some(0)));
+                } else {
+                    // EOF in the header or the payload: the codec waits for more bytes and a
+                    // one-shot decode says incomplete.
+                    assert_eq!(outcome.unwrap(), None, "{}", name(case));
+                    assert_eq!(buf.len(), raw.len(), "{}: buffer untouched", name(case));
+                    let e = replication::decode(&raw).expect_err(name(case));
+                    assert_eq!(e.kind(), ErrorKind::Incomplete, "{}", name(case));
+                }
+            } else {
+                // A whole frame that the crate's decode() then refuses.
+                let message = result["decode"]["error_debug"]
+                    .as_str()
+                    .and_then(|d| d.strip_prefix("ProtocolError(\""))
+                    .and_then(|d| d.strip_suffix("\")"))
+                    .unwrap_or_else(|| panic!("{}", name(case)));
+                let e = outcome.expect_err(name(case));
+                assert_eq!((e.kind(), e.reason()), (ErrorKind::Malformed, message));
+            }
+            checked += 1;
+        }
+        checked
+    }
+}
+
+#[test]
+fn replication_vectors() {
+    let tally = run::<Replication>();
+    assert_eq!(
+        (tally.roundtrip, tally.decode_only, tally.invalid),
+        (31, 8, 29)
+    );
+    assert_eq!(tally.extra, 4 + 4 + 2 + 5);
 }
