@@ -21,6 +21,7 @@ mod stream;
 #[cfg(feature = "tokio")]
 mod tokio_codec;
 
+pub mod broker;
 pub mod dataexchange;
 
 pub use codec::{decode_exact, encode_to_vec, frame_length, Codec, Limits};
@@ -229,12 +230,16 @@ macro_rules! protocols {
             None
         }
 
-        #[cfg(feature = "tokio")]
-        $(crate::tokio_codec::impl_tokio_codec!($module::$codec);)*
+        // The cfg goes inside the repetition: outside, it would cover only the first protocol.
+        $(
+            #[cfg(feature = "tokio")]
+            crate::tokio_codec::impl_tokio_codec!($module::$codec);
+        )*
     };
 }
 
 protocols! {
+    Broker => broker::BrokerCodec,
     Dataexchange => dataexchange::DataexchangeCodec,
 }
 
