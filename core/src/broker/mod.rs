@@ -49,11 +49,12 @@ pub mod v1 {
 }
 
 pub use v1::{
-    AdminReply, AdminReplyKind, AdminRequest, AdminVerb, BrokerIsolation, CacheManifest, CacheRoot,
-    CacheRootKind, CleanupPolicy, DaemonProcess, Endpoint, ErrorCode, EventKind, Frame, FrameKind,
-    HandoffAck, HandoffOffer, Hello, HelloReply, HostIdentity, LifecycleEvent, ManifestRef,
-    Negotiated, ObservabilityInfo, Operation, OperationKind, Ownership, PayloadEncoding, Quota,
-    Refused, ServiceDefinition, StorageDisposition, TeardownHook, TeardownKind,
+    hello_reply, AdminReply, AdminReplyKind, AdminRequest, AdminVerb, BrokerIsolation,
+    CacheManifest, CacheRoot, CacheRootKind, CleanupPolicy, DaemonProcess, Endpoint, ErrorCode,
+    EventKind, Frame, FrameKind, HandoffAck, HandoffOffer, Hello, HelloReply, HostIdentity,
+    LifecycleEvent, ManifestRef, Negotiated, ObservabilityInfo, Operation, OperationKind,
+    Ownership, PayloadEncoding, Quota, Refused, ServiceDefinition, StorageDisposition,
+    TeardownHook, TeardownKind,
 };
 
 const P: Protocol = Protocol::Broker;
