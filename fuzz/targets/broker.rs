@@ -6,7 +6,13 @@ pub fn run(data: &[u8]) {
     // One-shot decode must never panic; what it accepts must re-encode to a frame that decodes
     // the same, and survive its JSON form.
     let mut codec = BrokerCodec::default();
-    if let Ok(framed) = wire_core::decode_exact(&mut codec, data) {
+    let exact = wire_core::decode_exact(&mut codec, data);
+    // The slice fast path of `broker::decode` agrees with the codec, errors included.
+    assert_eq!(
+        broker::decode(data),
+        exact.clone().map(|framed| framed.frame)
+    );
+    if let Ok(framed) = exact {
         // The canonical body can outgrow the cap (a 5-byte negative enum becomes 10 bytes).
         if let Ok(bytes) = broker::encode(&framed.frame) {
             assert_eq!(broker::decode(&bytes).as_ref(), Ok(&framed.frame));

@@ -28,7 +28,7 @@
 use bytes::{Buf, BufMut, BytesMut};
 use prost::Message as _;
 
-use crate::{codec, Codec, Error, ErrorKind, Limits, Protocol, Result};
+use crate::{Codec, Error, ErrorKind, Limits, Protocol, Result};
 
 #[cfg(feature = "json")]
 mod json;
@@ -205,52 +205,16 @@ impl Codec for BrokerCodec {
     }
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Framed>> {
-        // The version byte is checked before completeness, as `try_decode_framed` does.
-        let Some(&version) = src.first() else {
+        let Some((length, total)) = check_header(src, self.limits.max_frame_size)? else {
             return Ok(None);
         };
-        if version != FRAMING_VERSION_V1 {
-            return Err(Error::at(
-                P,
-                ErrorKind::UnsupportedVersion,
-                0,
-                format!(
-                    "unsupported framing version: got {version}, expected {FRAMING_VERSION_V1}"
-                ),
-            ));
-        }
-        let Some(header) = src.get(1..FRAME_HEADER_BYTES) else {
-            return Ok(None);
-        };
-        let length = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
-        if u64::from(length) > self.limits.max_frame_size {
-            return Err(Error::too_large(
-                P,
-                1,
-                "frame body",
-                length.into(),
-                self.limits.max_frame_size,
-            ));
-        }
-        let total = usize::try_from(length)
-            .ok()
-            .and_then(|n| n.checked_add(FRAME_HEADER_BYTES))
-            .ok_or_else(|| {
-                Error::too_large(P, 1, "frame body", length.into(), usize::MAX as u64)
-            })?;
         if src.len() < total {
             return Ok(None);
         }
         let mut body = src.split_to(total).freeze();
         body.advance(FRAME_HEADER_BYTES);
         // Decoding from `Bytes` makes the `payload` field a zero-copy slice of the input.
-        let frame = Frame::decode(body).map_err(|e| {
-            Error::malformed(
-                P,
-                FRAME_HEADER_BYTES,
-                format!("failed to decode Frame body: {e}"),
-            )
-        })?;
+        let frame = Frame::decode(body).map_err(body_error)?;
         Ok(Some(Framed {
             frame,
             body_length: length,
@@ -283,9 +247,68 @@ impl Codec for BrokerCodec {
     }
 }
 
-/// Decode exactly one framed `Frame` with the default limits.
+/// The body length and frame length the header of `src` declares, checked in the order of
+/// the reference's `try_decode_framed`: the version byte as soon as it arrives (before
+/// completeness), then the length against `max` from the 5-byte header alone. `None`: the
+/// header is not complete.
+fn check_header(src: &[u8], max: u64) -> Result<Option<(u32, usize)>> {
+    let Some(&version) = src.first() else {
+        return Ok(None);
+    };
+    if version != FRAMING_VERSION_V1 {
+        return Err(Error::at(
+            P,
+            ErrorKind::UnsupportedVersion,
+            0,
+            format!("unsupported framing version: got {version}, expected {FRAMING_VERSION_V1}"),
+        ));
+    }
+    let Some(header) = src.get(1..FRAME_HEADER_BYTES) else {
+        return Ok(None);
+    };
+    let length = u32::from_le_bytes([header[0], header[1], header[2], header[3]]);
+    if u64::from(length) > max {
+        return Err(Error::too_large(P, 1, "frame body", length.into(), max));
+    }
+    let total = usize::try_from(length)
+        .ok()
+        .and_then(|n| n.checked_add(FRAME_HEADER_BYTES))
+        .ok_or_else(|| Error::too_large(P, 1, "frame body", length.into(), usize::MAX as u64))?;
+    Ok(Some((length, total)))
+}
+
+fn body_error(e: prost::DecodeError) -> Error {
+    Error::malformed(
+        P,
+        FRAME_HEADER_BYTES,
+        format!("failed to decode Frame body: {e}"),
+    )
+}
+
+/// Decode exactly one framed `Frame` with the default limits (the errors of
+/// [`crate::decode_exact`] with [`BrokerCodec`], without copying the input into a buffer first).
 pub fn decode(input: &[u8]) -> Result<Frame> {
-    codec::decode_exact(&mut BrokerCodec::default(), input).map(|framed| framed.frame)
+    let Some((_, total)) = check_header(input, MAX_FRAME_BYTES)? else {
+        return Err(Error::incomplete(
+            P,
+            input.len(),
+            "input ends before the frame does",
+        ));
+    };
+    match input.get(FRAME_HEADER_BYTES..total) {
+        None => Err(Error::incomplete(
+            P,
+            input.len(),
+            "input ends before the frame does",
+        )),
+        Some(_) if input.len() > total => Err(Error::at(
+            P,
+            ErrorKind::TrailingBytes,
+            total,
+            format!("{} bytes after the end of the frame", input.len() - total),
+        )),
+        Some(body) => Frame::decode(body).map_err(body_error),
+    }
 }
 
 /// Encode one framed `Frame` with the default limits.
