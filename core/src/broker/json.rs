@@ -367,6 +367,37 @@ mod tests {
     }
 
     #[test]
+    fn payload_message_must_match_the_payload() {
+        let hello = Hello {
+            service_name: "zccache".into(),
+            ..Hello::default()
+        };
+        let frame = Frame {
+            envelope_version: 1,
+            payload: prost::Message::encode_to_vec(&hello).into(),
+            ..Frame::default()
+        };
+        let framed = Framed::from(frame);
+        let json = frame_to_json(&framed);
+        assert_eq!(json["fields"]["payload_message"]["type"], "Hello");
+        assert_eq!(frame_from_json(&json).unwrap(), framed);
+        let mut wrong = json.clone();
+        wrong["fields"]["payload_message"]["fields"]["service_name"] = "other".into();
+        let e = frame_from_json(&wrong).unwrap_err();
+        assert!(e.reason().starts_with("Frame.payload_message: "), "{e}");
+        let mut opaque = json.clone();
+        opaque["fields"]["frame"]["payload_protocol"] = 0x7a63.into();
+        let e = frame_from_json(&opaque).unwrap_err();
+        assert!(e.reason().contains("opaque"), "{e}");
+        let mut without = json;
+        without["fields"]
+            .as_object_mut()
+            .unwrap()
+            .remove("payload_message");
+        assert_eq!(frame_from_json(&without).unwrap(), framed);
+    }
+
+    #[test]
     fn strict_reading_names_the_field() {
         let mut json = Frame::default().to_json_fields();
         json["kind"] = "FRAME_KIND_NOPE".into();

@@ -405,6 +405,70 @@ mod tests {
     }
 
     #[test]
+    fn hello_cap_by_option_name() {
+        let mut codec = crate::AnyCodec::new(Protocol::Broker).unwrap();
+        codec.set_option("max_frame_size", "65536").unwrap();
+        let mut buf = BytesMut::from(&[1u8, 1, 0, 1, 0][..]);
+        assert_eq!(
+            codec.decode(&mut buf).unwrap_err().kind(),
+            ErrorKind::TooLarge
+        );
+        let e = codec
+            .set_option("max_frame_size", "4294967296")
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+    }
+
+    #[test]
+    fn a_payload_that_is_not_its_message_leaves_the_frame_valid() {
+        let frame = Frame {
+            envelope_version: PROTOCOL_VERSION,
+            payload: bytes::Bytes::from_static(&[0x1a, 0x01, 0xff]),
+            ..Frame::default()
+        };
+        let decoded = decode(&encode(&frame).unwrap()).unwrap();
+        assert_eq!(decoded.payload_schema(), Some(PayloadSchema::Hello));
+        let e = decoded.payload_message().unwrap().unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Malformed);
+        assert!(e.reason().contains("Hello.service_name"), "{e}");
+    }
+
+    #[test]
+    fn probe_response_splits_nonce_process_and_legacy_field() {
+        let process = DaemonProcess {
+            pid: 7,
+            exe_hash_algorithm: "blake3".into(),
+            ..DaemonProcess::default()
+        };
+        let mut payload = vec![9u8; PROBE_NONCE_LEN];
+        payload.extend(process.encode_to_vec());
+        payload.extend([0x1a, 0x02, 0xaa, 0xbb]);
+        let payload = bytes::Bytes::from(payload);
+        let probe = ProbeResponse::decode(&payload).unwrap();
+        assert_eq!(probe.daemon_process, process);
+        assert_eq!(
+            &probe.legacy_tag3_sha256_field[..],
+            &[0x1a, 0x02, 0xaa, 0xbb]
+        );
+        assert_eq!(probe.encode(), payload);
+        let short = ProbeResponse::decode(&payload.slice(..31)).unwrap_err();
+        assert_eq!(short.kind(), ErrorKind::Malformed);
+        let cut = ProbeResponse::decode(&payload.slice(..payload.len() - 1)).unwrap_err();
+        assert_eq!(
+            (cut.kind(), cut.offset()),
+            (ErrorKind::Malformed, Some(PROBE_NONCE_LEN + 10))
+        );
+    }
+
+    #[test]
+    fn detect_picks_broker() {
+        assert_eq!(
+            crate::detect(&[1, 4, 0, 0, 0, 0x08, 0x01, 0x10, 0x01]),
+            Some(Protocol::Broker)
+        );
+    }
+
+    #[test]
     fn sniffs_the_header_and_first_key() {
         assert!(sniff(&[1, 0, 0, 0, 0]));
         assert!(sniff(&[1, 2, 0, 0, 0, 0x08, 0x01]));
