@@ -1,6 +1,5 @@
 //! Every message of the v1 package, bare (prost bytes, no framing), by type name.
 
-use bytes::Bytes;
 use prost::Message as _;
 
 use super::v1::*;
@@ -14,7 +13,7 @@ pub trait BrokerMessage: prost::Message + Default + Clone + PartialEq + Into<Any
 
     /// Decode bare prost bytes; `malformed` with prost's reason.
     fn decode_bare(bytes: &[u8]) -> Result<Self> {
-        Self::decode(Bytes::copy_from_slice(bytes)).map_err(|e| {
+        Self::decode(bytes).map_err(|e| {
             Error::malformed(P, 0, format!("failed to decode {}: {e}", Self::TYPE_NAME))
         })
     }

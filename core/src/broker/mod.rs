@@ -22,8 +22,15 @@
 //!
 //! Limits: `max_frame_size` is the largest body length accepted (default [`MAX_FRAME_BYTES`],
 //! 16 MiB). The broker reads a Hello with [`MAX_HELLO_BYTES`]: use [`BrokerCodec::hello`] or set
-//! `max_frame_size` to 65536. The payload is never decoded by the codec itself: a payload that
-//! is not the message its schema announces leaves the frame valid (see [`Frame::payload_message`]).
+//! `max_frame_size` to 65536.
+//!
+//! [`BrokerCodec`] yields [`Framed`] (the `Frame` plus the body length its header declared);
+//! one-shot [`decode`] / [`encode`] work on the `Frame` alone. A frame never fails to decode
+//! because of its payload: [`Frame::payload_message`] decodes the payload on demand, and the
+//! canonical JSON (`{"framing_version", "body_length", "frame", "payload_message"}`) carries
+//! `payload_message` only when the payload has a schema and decodes as it. The JSON of a bare
+//! message ([`AnyMessage::to_json`]) is `{"type": name, "fields"}`, for `Frame` too (its 9
+//! fields, no framing).
 
 use bytes::{Buf, BufMut, BytesMut};
 use prost::Message as _;
