@@ -110,7 +110,7 @@ pub const PRIVATE_USE_PAYLOAD_PROTOCOL_MAX: u32 = 0xFFFF;
 /// `body_length` matters only for non-canonical bodies (duplicate or unknown fields, long
 /// varints), whose length differs from the re-encoding's. Encoding ignores it and writes the
 /// actual length; [`Framed::from`] a `Frame` sets it to that length.
-#[derive(Debug, Clone, PartialEq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Framed {
     /// The `Frame` message.
     pub frame: Frame,

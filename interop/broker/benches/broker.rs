@@ -2,12 +2,14 @@
 //! against running-process-protocol 4.10.21's prost types with the 5-byte framing done as the
 //! reference's `try_decode_framed` / `encode_framed` do it, in one run.
 
+use bytes::BytesMut;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 use prost::Message as _;
 use running_process_protocol::broker::v1 as reference;
 use serde_json::Value;
 use std::hint::black_box;
-use wire_core::broker;
+use wire_core::broker::{self, BrokerCodec};
+use wire_core::Codec;
 
 fn frames() -> Vec<Vec<u8>> {
     let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../../vectors/broker.json");
@@ -58,6 +60,32 @@ fn bench(c: &mut Criterion) {
         b.iter(|| {
             for f in &frames {
                 black_box(reference_decode(black_box(f)));
+            }
+        })
+    });
+    group.finish();
+
+    // The whole set as one stream: the codec over a buffer (payloads are zero-copy slices)
+    // against the reference's `try_decode_framed` loop over the same bytes.
+    let stream: Vec<u8> = frames.concat();
+    let mut group = c.benchmark_group("broker_stream_decode");
+    group.throughput(Throughput::Bytes(bytes));
+    group.bench_function("core", |b| {
+        b.iter(|| {
+            let mut codec = BrokerCodec::default();
+            let mut buf = BytesMut::from(black_box(&stream[..]));
+            while let Some(framed) = codec.decode(&mut buf).unwrap() {
+                black_box(framed);
+            }
+        })
+    });
+    group.bench_function("reference", |b| {
+        b.iter(|| {
+            let mut rest = black_box(&stream[..]);
+            while !rest.is_empty() {
+                let len = u32::from_le_bytes([rest[1], rest[2], rest[3], rest[4]]) as usize;
+                black_box(reference_decode(rest));
+                rest = &rest[5 + len..];
             }
         })
     });
