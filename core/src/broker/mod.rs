@@ -302,20 +302,24 @@ pub fn decode(input: &[u8]) -> Result<Frame> {
             "input ends before the frame does",
         ));
     };
-    match input.get(FRAME_HEADER_BYTES..total) {
-        None => Err(Error::incomplete(
+    let Some(body) = input.get(FRAME_HEADER_BYTES..total) else {
+        return Err(Error::incomplete(
             P,
             input.len(),
             "input ends before the frame does",
-        )),
-        Some(_) if input.len() > total => Err(Error::at(
+        ));
+    };
+    // The body is decoded before trailing bytes are looked at, as `decode_exact` does.
+    let frame = Frame::decode(body).map_err(body_error)?;
+    if input.len() > total {
+        return Err(Error::at(
             P,
             ErrorKind::TrailingBytes,
             total,
             format!("{} bytes after the end of the frame", input.len() - total),
-        )),
-        Some(body) => Frame::decode(body).map_err(body_error),
+        ));
     }
+    Ok(frame)
 }
 
 /// Encode one framed `Frame` with the default limits.
@@ -465,6 +469,15 @@ mod tests {
             (cut.kind(), cut.offset()),
             (ErrorKind::Malformed, Some(PROBE_NONCE_LEN + 10))
         );
+    }
+
+    #[test]
+    fn one_shot_reports_a_bad_body_before_trailing_bytes() {
+        // Found by the fuzzer: the slice path must fail like `decode_exact` does.
+        let input = [1, 1, 0, 0, 0, 0, 0xf0];
+        let exact = crate::decode_exact(&mut BrokerCodec::default(), &input).unwrap_err();
+        assert_eq!(decode(&input).unwrap_err(), exact);
+        assert_eq!(exact.kind(), ErrorKind::Malformed);
     }
 
     #[test]
