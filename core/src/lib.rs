@@ -21,6 +21,7 @@ mod stream;
 #[cfg(feature = "tokio")]
 mod tokio_codec;
 
+pub mod broker;
 pub mod dataexchange;
 pub mod replication;
 
@@ -251,6 +252,7 @@ macro_rules! protocols {
 }
 
 protocols! {
+    Broker => broker::BrokerCodec,
     Replication => replication::ReplicationCodec,
     Dataexchange => dataexchange::DataexchangeCodec,
 }

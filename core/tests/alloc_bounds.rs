@@ -38,6 +38,16 @@ fn peak_during(f: impl FnOnce()) -> usize {
 /// (protocol, a prefix whose header declares a huge length, what it declares)
 const HOSTILE: &[(Protocol, &str, &str)] = &[
     (
+        Protocol::Broker,
+        "0100000001",
+        "16 MiB body (exactly the limit), nothing after",
+    ),
+    (
+        Protocol::Broker,
+        "01ffffffff",
+        "4 GiB - 1 body, over the limit",
+    ),
+    (
         Protocol::Replication,
         "00000004",
         "64 MiB message (exactly the limit), nothing after",

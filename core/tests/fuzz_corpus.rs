@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "../../fuzz/targets/broker.rs"]
+mod broker_target;
 #[path = "../../fuzz/targets/dataexchange.rs"]
 mod dataexchange_target;
 #[path = "../../fuzz/targets/replication.rs"]
@@ -72,4 +74,11 @@ fn replication_corpus() {
     inputs.extend(framed);
     assert!(inputs.len() > 100);
     inputs.iter().for_each(|i| replication_target::run(i));
+}
+
+#[test]
+fn broker_corpus() {
+    let inputs = inputs("broker.json", "broker");
+    assert!(inputs.len() > 100);
+    inputs.iter().for_each(|i| broker_target::run(i));
 }

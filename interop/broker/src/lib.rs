@@ -1,0 +1,1 @@
+//! Interop tests and benchmarks only: see `tests/` and `benches/`.
