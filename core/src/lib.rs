@@ -22,6 +22,7 @@ mod stream;
 mod tokio_codec;
 
 pub mod dataexchange;
+pub mod dnode;
 
 pub use codec::{decode_exact, encode_to_vec, frame_length, Codec, Limits};
 pub use error::{Error, ErrorKind, Result};
@@ -235,6 +236,7 @@ macro_rules! protocols {
 }
 
 protocols! {
+    Dnode => dnode::DnodeCodec,
     Dataexchange => dataexchange::DataexchangeCodec,
 }
 
