@@ -1005,6 +1005,7 @@ mod tests {
         assert!(!sniff(b"   $2015$ "));
         assert!(!sniff(b"   "));
         assert!(!sniff(b"GET / HTTP/1.1"));
+        assert_eq!(crate::detect(b"   $2014$ 1 3 0 1 1"), Some(Protocol::Dnode));
     }
 
     #[test]
