@@ -661,13 +661,21 @@ impl Field {
 }
 
 impl<'a> Scanner<'a> {
-    /// The next byte, `Ok(None)` at the end of the input; too_large once the header text
-    /// passes its cap.
-    fn next(&mut self) -> Result<Option<u8>> {
-        let Some(&b) = self.input.get(self.pos) else {
-            return Ok(None);
-        };
+    /// The next header-text byte; `None` at the end of the input or of the text cap
+    /// ([`Scanner::stop`] tells which).
+    #[inline]
+    fn next(&mut self) -> Option<u8> {
+        let b = *self.input.get(self.pos)?;
         if self.pos - self.data_len >= MAX_HEADER_TEXT_LEN {
+            return None;
+        }
+        self.pos += 1;
+        Some(b)
+    }
+
+    /// Why [`Scanner::next`] returned `None`: need more bytes, or the header text is too long.
+    fn stop<T>(&self) -> Result<Option<T>> {
+        if self.pos < self.input.len() {
             return Err(Error::at(
                 P,
                 ErrorKind::TooLarge,
@@ -675,8 +683,7 @@ impl<'a> Scanner<'a> {
                 format!("header text exceeds the limit of {MAX_HEADER_TEXT_LEN} bytes"),
             ));
         }
-        self.pos += 1;
-        Ok(Some(b))
+        Ok(None)
     }
 
     fn bad(&self, reason: impl Into<std::borrow::Cow<'static, str>>) -> Error {
@@ -697,8 +704,8 @@ impl<'a> Scanner<'a> {
         let mut value: u64 = 0;
         let mut prev_digit = false;
         loop {
-            let Some(b) = self.next()? else {
-                return Ok(None);
+            let Some(b) = self.next() else {
+                return self.stop();
             };
             match b {
                 b'0'..=b'9' => {
@@ -726,8 +733,8 @@ impl<'a> Scanner<'a> {
     fn scan(&mut self, limits: &Limits) -> Result<Option<Scanned>> {
         // Leading spaces, then the magic token and exactly one space.
         loop {
-            match self.next()? {
-                None => return Ok(None),
+            match self.next() {
+                None => return self.stop(),
                 Some(b' ') => {}
                 Some(b'$') => break,
                 Some(other) => {
@@ -738,14 +745,14 @@ impl<'a> Scanner<'a> {
             }
         }
         for &expected in &MAGIC[1..] {
-            match self.next()? {
-                None => return Ok(None),
+            match self.next() {
+                None => return self.stop(),
                 Some(b) if b == expected => {}
                 Some(_) => return Err(self.bad("bad magic: expected $2014$")),
             }
         }
-        match self.next()? {
-            None => return Ok(None),
+        match self.next() {
+            None => return self.stop(),
             Some(b' ') => {}
             Some(_) => return Err(self.bad("expected one space after the magic")),
         }
@@ -756,18 +763,18 @@ impl<'a> Scanner<'a> {
                 .zip([Field::Id, Field::Type, Field::Flags, Field::Version])
         {
             match self.number(field.name(), field.max(), b' ', false, false)? {
-                None => return Ok(None),
+                None => return self.stop(),
                 Some((v, _)) => *slot = v,
             }
         }
-        let same_dc = match self.next()? {
-            None => return Ok(None),
+        let same_dc = match self.next() {
+            None => return self.stop(),
             Some(b'0') => false,
             Some(b'1') => true,
             Some(_) => return Err(self.bad("same_dc must be 0 or 1")),
         };
-        match self.next()? {
-            None => return Ok(None),
+        match self.next() {
+            None => return self.stop(),
             Some(b' ') => {}
             Some(_) => return Err(self.bad("same_dc must be the single digit 0 or 1")),
         }
@@ -799,8 +806,8 @@ impl<'a> Scanner<'a> {
         self.pos += mlen;
         self.data_len = mlen;
         loop {
-            match self.next()? {
-                None => return Ok(None),
+            match self.next() {
+                None => return self.stop(),
                 Some(b' ') => {}
                 Some(b'*') => break,
                 Some(other) => {
@@ -814,8 +821,8 @@ impl<'a> Scanner<'a> {
         else {
             return Ok(None);
         };
-        match self.next()? {
-            None => return Ok(None),
+        match self.next() {
+            None => return self.stop(),
             Some(b'\n') => {}
             Some(_) => return Err(self.bad("CR not followed by LF at the end of the header")),
         }
