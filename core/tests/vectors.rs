@@ -354,7 +354,7 @@ impl Suite for Dnode {
         .unwrap();
         for entry in common::section(doc, "header_vectors") {
             let bytes = hex_of(entry, "hex");
-            let (header, len) = wide.parse_header(&bytes).unwrap().expect(name(entry));
+            let (header, len) = wide.parse_header(&bytes).unwrap().unwrap();
             assert_eq!(len, bytes.len(), "{}", name(entry));
             assert_eq!(number_of(&entry["header_len"]), len as u64);
             assert_eq!(dnode::header_to_json(&header), common::message_of(entry));
