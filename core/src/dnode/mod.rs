@@ -55,7 +55,7 @@ pub const DMSG_FLAG_COMPRESSED: u8 = 0x2;
 /// Default limit for mlen and plen: 256 MiB, the Rust port's `MAX_DATA_LEN`.
 pub const MAX_FRAME_SIZE: u64 = 256 * 1024 * 1024;
 /// Largest header text (header bytes other than the data field) accepted: the reference's
-/// default mbuf size, which a header must fit in. Canonical headers use at most 61 bytes.
+/// default mbuf size, which a header must fit in. A canonical header's text is under 80 bytes.
 pub const MAX_HEADER_TEXT_LEN: usize = 16 * 1024;
 
 macro_rules! dmsg_types {
