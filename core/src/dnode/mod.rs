@@ -377,19 +377,19 @@ impl DnodeCodec {
 
     /// Exact encoded size of a header.
     pub fn header_encoded_len(&self, header: &DmsgHeader) -> Result<usize> {
-        self.check_header(header, header.plen)
+        self.check_header(header)
     }
 
     /// Append a header (no payload) to `dst`, as the writers do before the payload mbufs.
     pub fn encode_header(&self, header: &DmsgHeader, dst: &mut BytesMut) -> Result<()> {
-        let len = self.check_header(header, header.plen)?;
+        let len = self.check_header(header)?;
         dst.reserve(len);
-        self.put_header(header, header.plen, dst);
+        self.put_header(header, dst);
         Ok(())
     }
 
     /// Validate what the writers would wrap and return the header length.
-    fn check_header(&self, h: &DmsgHeader, plen: u32) -> Result<usize> {
+    fn check_header(&self, h: &DmsgHeader) -> Result<usize> {
         if !h.r#type.is_canonical() {
             return Err(Error::invalid_argument(
                 P,
@@ -400,7 +400,10 @@ impl DnodeCodec {
             ));
         }
         let limit = self.limits.max_frame_size;
-        for (what, len) in [("data", h.data.len() as u64), ("payload", u64::from(plen))] {
+        for (what, len) in [
+            ("data", h.data.len() as u64),
+            ("payload", u64::from(h.plen)),
+        ] {
             if len > limit {
                 return Err(Error::invalid_argument(
                     P,
@@ -422,11 +425,11 @@ impl DnodeCodec {
             + 1
             + mlen as usize
             + " *".len()
-            + digits(plen.into())
+            + digits(h.plen.into())
             + 2)
     }
 
-    fn put_header(&self, h: &DmsgHeader, plen: u32, dst: &mut BytesMut) {
+    fn put_header(&self, h: &DmsgHeader, dst: &mut BytesMut) {
         dst.put_slice(MAGIC_STR);
         put_decimal(dst, h.id);
         dst.put_u8(b' ');
@@ -444,7 +447,7 @@ impl DnodeCodec {
             dst.put_slice(&h.data);
         }
         dst.put_slice(b" *");
-        put_decimal(dst, plen.into());
+        put_decimal(dst, h.plen.into());
         dst.put_slice(b"\r\n");
     }
 }
@@ -522,14 +525,14 @@ impl Codec for DnodeCodec {
 
     fn encoded_len(&self, frame: &Dmsg) -> Result<usize> {
         let header = frame.header()?;
-        Ok(self.check_header(&header, header.plen)? + frame.payload.len())
+        Ok(self.check_header(&header)? + frame.payload.len())
     }
 
     fn encode(&mut self, frame: &Dmsg, dst: &mut BytesMut) -> Result<()> {
         let header = frame.header()?;
-        let len = self.check_header(&header, header.plen)?;
+        let len = self.check_header(&header)?;
         dst.reserve(len + frame.payload.len());
-        self.put_header(&header, header.plen, dst);
+        self.put_header(&header, dst);
         dst.put_slice(&frame.payload);
         Ok(())
     }
