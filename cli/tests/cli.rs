@@ -117,6 +117,12 @@ fn replication_vectors_through_the_cli() {
     });
 }
 
+#[test]
+fn dnode_vectors_through_the_cli() {
+    check_protocol(Protocol::Dnode, "dnode.json", |b| b);
+    check_protocol(Protocol::Dnode, "dnode-live.json", |b| b);
+}
+
 /// Multi-entry maps are the one place the reference's bytes vary run to run (random map order);
 /// wire writes maps sorted.
 #[test]

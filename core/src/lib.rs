@@ -23,6 +23,7 @@ mod tokio_codec;
 
 pub mod broker;
 pub mod dataexchange;
+pub mod dnode;
 pub mod replication;
 
 pub use codec::{decode_exact, encode_to_vec, frame_length, Codec, Limits};
@@ -252,6 +253,7 @@ macro_rules! protocols {
 }
 
 protocols! {
+    Dnode => dnode::DnodeCodec,
     Broker => broker::BrokerCodec,
     Replication => replication::ReplicationCodec,
     Dataexchange => dataexchange::DataexchangeCodec,

@@ -38,6 +38,21 @@ fn peak_during(f: impl FnOnce()) -> usize {
 /// (protocol, a prefix whose header declares a huge length, what it declares)
 const HOSTILE: &[(Protocol, &str, &str)] = &[
     (
+        Protocol::Dnode,
+        "20202024323031342420312033203020312031202a312064202a3236383433353435360d0a",
+        "256 MiB payload (exactly the limit), nothing after",
+    ),
+    (
+        Protocol::Dnode,
+        "20202024323031342420312033203020312031202a312064202a343239343936373239350d0a",
+        "4 GiB - 1 payload, over the limit",
+    ),
+    (
+        Protocol::Dnode,
+        "20202024323031342420312033203020312031202a32363834333534353620",
+        "256 MiB data field, nothing after",
+    ),
+    (
         Protocol::Broker,
         "0100000001",
         "16 MiB body (exactly the limit), nothing after",

@@ -8,6 +8,10 @@ mod common;
 mod broker_target;
 #[path = "../../fuzz/targets/dataexchange.rs"]
 mod dataexchange_target;
+#[path = "../../fuzz/targets/dnode_handshake.rs"]
+mod dnode_handshake_target;
+#[path = "../../fuzz/targets/dnode.rs"]
+mod dnode_target;
 #[path = "../../fuzz/targets/replication.rs"]
 mod replication_target;
 
@@ -81,4 +85,33 @@ fn broker_corpus() {
     let inputs = inputs("broker.json", "broker");
     assert!(inputs.len() > 100);
     inputs.iter().for_each(|i| broker_target::run(i));
+}
+
+#[test]
+fn dnode_corpus() {
+    let mut inputs = inputs("dnode.json", "dnode");
+    inputs.extend(inputs_of("dnode-live.json", 2048));
+    assert!(inputs.len() > 1000);
+    inputs.iter().for_each(|i| dnode_target::run(i));
+}
+
+#[test]
+fn dnode_handshake_corpus() {
+    let inputs = inputs("dnode.json", "dnode_handshake");
+    assert!(inputs.len() > 100);
+    inputs.iter().for_each(|i| dnode_handshake_target::run(i));
+}
+
+/// The hex inputs of a large vector file, without prefixes of the long ones.
+fn inputs_of(vector_file: &str, max_prefixed: usize) -> Vec<Vec<u8>> {
+    let mut out = Vec::new();
+    collect_hex(&common::load(vector_file), &mut out);
+    let prefixes: Vec<Vec<u8>> = out
+        .iter()
+        .filter(|v| v.len() <= max_prefixed)
+        .take(40)
+        .flat_map(|v| (0..v.len()).map(|n| v[..n].to_vec()).collect::<Vec<_>>())
+        .collect();
+    out.extend(prefixes);
+    out
 }

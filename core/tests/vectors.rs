@@ -2,6 +2,7 @@
 
 mod broker_vectors;
 mod common;
+mod dnode_vectors;
 
 use common::{hex_of, name, run, Suite};
 use serde_json::Value;
