@@ -21,6 +21,7 @@ mod stream;
 #[cfg(feature = "tokio")]
 mod tokio_codec;
 
+pub mod chitchat;
 pub mod dataexchange;
 
 pub use codec::{decode_exact, encode_to_vec, frame_length, Codec, Limits};
@@ -235,6 +236,7 @@ macro_rules! protocols {
 }
 
 protocols! {
+    Chitchat => chitchat::ChitchatCodec,
     Dataexchange => dataexchange::DataexchangeCodec,
 }
 
