@@ -230,8 +230,11 @@ macro_rules! protocols {
             None
         }
 
-        #[cfg(feature = "tokio")]
-        $(crate::tokio_codec::impl_tokio_codec!($module::$codec);)*
+        // The cfg goes inside the repetition: outside, it would cover only the first codec.
+        $(
+            #[cfg(feature = "tokio")]
+            crate::tokio_codec::impl_tokio_codec!($module::$codec);
+        )*
     };
 }
 
