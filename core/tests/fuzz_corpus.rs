@@ -4,6 +4,8 @@
 
 mod common;
 
+#[path = "../../fuzz/targets/chitchat.rs"]
+mod chitchat_target;
 #[path = "../../fuzz/targets/dataexchange.rs"]
 mod dataexchange_target;
 
@@ -53,4 +55,11 @@ fn dataexchange_corpus() {
     let inputs = inputs("dataexchange.json", "dataexchange");
     assert!(inputs.len() > 100);
     inputs.iter().for_each(|i| dataexchange_target::run(i));
+}
+
+#[test]
+fn chitchat_corpus() {
+    let inputs = inputs("chitchat.json", "chitchat");
+    assert!(inputs.len() > 100);
+    inputs.iter().for_each(|i| chitchat_target::run(i));
 }
