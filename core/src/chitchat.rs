@@ -51,6 +51,7 @@
 //! (repeated ChitchatId, kv versions not strictly increasing from 1, `max_version` other than
 //! the last kv version when there are key-values), and messages over `max_frame_size`.
 
+use std::cell::RefCell;
 use std::collections::{BTreeMap, BTreeSet};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
@@ -640,12 +641,45 @@ impl Stream {
     }
 }
 
+/// libzstd contexts and buffers, kept per thread from one message to the next: creating them
+/// costs more than compressing or decompressing a small message. Taken by an `Inflater` or
+/// `Deflater` and given back when it is dropped (a nested user just gets fresh ones).
+#[derive(Default)]
+struct Zstd {
+    compressor: Option<zstd::bulk::Compressor<'static>>,
+    decompressor: Option<zstd::bulk::Decompressor<'static>>,
+    /// Decompression output: always [`MAX_BLOCK_DECOMPRESSED_LEN`] bytes once used.
+    inflated: Vec<u8>,
+    /// Compression output, resized to each chunk.
+    deflated: Vec<u8>,
+}
+
+thread_local! {
+    static ZSTD: RefCell<Zstd> = RefCell::default();
+}
+
+impl Zstd {
+    fn take() -> Zstd {
+        ZSTD.try_with(|z| z.take()).unwrap_or_default()
+    }
+
+    fn give_back(self) {
+        // During thread teardown there is nowhere to keep them: drop them.
+        let _ = ZSTD.try_with(|z| z.replace(self));
+    }
+}
+
 /// Decompression state of one message: the budget left under `max_decompressed_size`.
 struct Inflater {
     budget: u64,
     limit: u64,
-    scratch: Vec<u8>,
-    decompressor: Option<zstd::bulk::Decompressor<'static>>,
+    zstd: Zstd,
+}
+
+impl Drop for Inflater {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.zstd).give_back();
+    }
 }
 
 impl Inflater {
@@ -653,8 +687,7 @@ impl Inflater {
         Inflater {
             budget: limit,
             limit,
-            scratch: Vec::new(),
-            decompressor: None,
+            zstd: Zstd::take(),
         }
     }
 
@@ -667,7 +700,7 @@ impl Inflater {
             let start = stream.data.len();
             if block.compressed {
                 let n = self.inflate(block)?;
-                stream.data.extend_from_slice(&self.scratch[..n]);
+                stream.data.extend_from_slice(&self.zstd.inflated[..n]);
                 stream.segments.push((start, None, block.offset));
             } else {
                 stream.data.extend_from_slice(block.data);
@@ -679,21 +712,20 @@ impl Inflater {
         Ok(stream)
     }
 
-    /// Decompress one block into the 64 KiB scratch buffer; the bytes count against the budget
-    /// before anyone keeps them.
+    /// Decompress one block into the 64 KiB buffer (the crate's: more is `malformed`); the
+    /// bytes count against the budget before anyone keeps them.
     fn inflate(&mut self, block: &RawBlock<'_>) -> Result<usize> {
         let fail = |e: &dyn std::fmt::Display| {
             Error::malformed(P, block.offset, format!("failed to decompress block: {e}"))
         };
-        if self.scratch.is_empty() {
-            self.scratch = vec![0; MAX_BLOCK_DECOMPRESSED_LEN];
-        }
-        let decompressor = match &mut self.decompressor {
+        let zstd = &mut self.zstd;
+        zstd.inflated.resize(MAX_BLOCK_DECOMPRESSED_LEN, 0);
+        let decompressor = match &mut zstd.decompressor {
             Some(d) => d,
             empty => empty.insert(zstd::bulk::Decompressor::new().map_err(|e| fail(&e))?),
         };
         let n = decompressor
-            .decompress_to_buffer(block.data, &mut self.scratch[..])
+            .decompress_to_buffer(block.data, &mut zstd.inflated[..])
             .map_err(|e| fail(&e))?;
         match self.budget.checked_sub(n as u64) {
             Some(left) => self.budget = left,
@@ -1057,24 +1089,29 @@ fn delta_ops(out: &mut Vec<u8>, delta: &Delta) {
 
 /// The crate's `CompressedStreamWriter` output for a whole raw stream.
 struct Deflater {
-    compressor: Option<zstd::bulk::Compressor<'static>>,
-    scratch: Vec<u8>,
+    zstd: Zstd,
     /// Raw bytes of compressed blocks so far (what a decoder will inflate).
     inflated: u64,
+}
+
+impl Drop for Deflater {
+    fn drop(&mut self) {
+        std::mem::take(&mut self.zstd).give_back();
+    }
 }
 
 impl Deflater {
     fn new() -> Self {
         Deflater {
-            compressor: None,
-            scratch: Vec::new(),
+            zstd: Zstd::take(),
             inflated: 0,
         }
     }
 
     fn blocks(&mut self, raw: &[u8], out: &mut Vec<u8>) -> Result<()> {
         for chunk in raw.chunks(BLOCK_THRESHOLD) {
-            let compressor = match &mut self.compressor {
+            let zstd = &mut self.zstd;
+            let compressor = match &mut zstd.compressor {
                 Some(c) => c,
                 empty => empty.insert(zstd::bulk::Compressor::new(0).map_err(|e| {
                     Error::invalid_argument(P, format!("zstd compressor unavailable: {e}"))
@@ -1082,16 +1119,19 @@ impl Deflater {
             };
             // An output buffer exactly as large as the chunk: zstd failing to fit in it is
             // what makes the crate write the block raw.
-            self.scratch.resize(chunk.len(), 0);
+            zstd.deflated.resize(chunk.len(), 0);
             // Chunks are at most BLOCK_THRESHOLD bytes, so lengths fit in u16.
-            match compressor.compress_to_buffer(chunk, &mut self.scratch[..]) {
+            match compressor.compress_to_buffer(chunk, &mut zstd.deflated[..]) {
                 Ok(n) => {
                     out.push(1);
                     out.extend_from_slice(&(n as u16).to_le_bytes());
-                    out.extend_from_slice(&self.scratch[..n]);
+                    out.extend_from_slice(&zstd.deflated[..n]);
                     self.inflated += chunk.len() as u64;
                 }
                 Err(_) => {
+                    // The crate compresses every block with a fresh context: drop one that
+                    // failed rather than rely on its reset.
+                    zstd.compressor = None;
                     out.push(2);
                     out.extend_from_slice(&(chunk.len() as u16).to_le_bytes());
                     out.extend_from_slice(chunk);
@@ -1218,6 +1258,11 @@ impl ChitchatCodec {
             ChitchatMessage::BadCluster => {}
         }
         let start = out.len();
+        if let ChitchatMessage::Syn { cluster_id, digest } = &frame.message {
+            // Exact for V0, an upper bound for V1 (as long as its blocks stay raw).
+            let entries: usize = digest.node_digests.keys().map(|id| id_len(id) + 24).sum();
+            out.reserve(HEADER_LEN + 2 + entries + 4 + 2 + cluster_id.len());
+        }
         let mut deflater = Deflater::new();
         let mut raw = Vec::new();
         out.extend_from_slice(&MAGIC.to_le_bytes());
@@ -1778,5 +1823,27 @@ mod tests {
         assert!(!sniff(&[0x53, 0xb0, 2]));
         assert!(!sniff(&[0xb0, 0x53, 0, 0]));
         assert!(!sniff(&[0x53]));
+        let syn = [0x53, 0xb0, 0, 0, 0, 0, 1, 0, 0x63];
+        assert_eq!(crate::detect(&syn), Some(Protocol::Chitchat));
+    }
+
+    #[test]
+    #[cfg(feature = "json")]
+    fn version_option_applies_to_messages_without_one() {
+        let mut codec = crate::AnyCodec::new(Protocol::Chitchat).unwrap();
+        codec.set_option("version", "V1").unwrap();
+        let e = codec.set_option("version", "V2").unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::InvalidArgument);
+        let json = serde_json::json!({"type": "Ack", "fields": {"delta": {"node_deltas": []}}});
+        let frame = codec.from_json(&json).unwrap();
+        let mut dst = BytesMut::new();
+        codec.encode(&frame, &mut dst).unwrap();
+        assert_eq!(&dst[..], [0x53, 0xb0, 1, 2, 0]);
+        let mut codec = ChitchatCodec::default().with_version(ProtocolVersion::V1);
+        let mut dst = BytesMut::new();
+        codec
+            .encode_message(&ChitchatMessage::BadCluster, &mut dst)
+            .unwrap();
+        assert_eq!(&dst[..], [0x53, 0xb0, 1, 3]);
     }
 }
