@@ -31,14 +31,18 @@
 //! **Decoding** accepts what the crate accepts: unsorted or duplicate digest entries (the later
 //! one wins, like the crate's `BTreeMap`), ops and entries straddling blocks, empty blocks,
 //! several zstd frames in one block, explicit `SetMaxVersion` anywhere after a node op. It
-//! rejects what the crate rejects, with the crate's checks in its order: all ops of a delta are
-//! parsed before the delta rules (no kv or SetMaxVersion before a node op, no repeated
-//! ChitchatId, strictly increasing kv versions from 1) are applied. Any zstd failure, and a block
-//! decompressing to more than 65,535 bytes (the crate's buffer), is `malformed`. The total
-//! decompressed size of one message is capped by `max_decompressed_size` (default
-//! [`MAX_DECOMPRESSED_SIZE`]), checked block by block before the data is kept, so a zstd bomb
-//! costs at most that much memory plus one 64 KiB scratch buffer. Legacy zstd frame formats
-//! (which the crate's default `zstd` features also decode) are not accepted.
+//! rejects what the crate rejects, in the crate's order: the outer structure first, then the
+//! streams; an op that does not parse is reported before a delta rule broken earlier (no kv or
+//! SetMaxVersion before a node op, no repeated ChitchatId, kv versions strictly increasing from
+//! 1), since the crate parses all ops before applying the rules. Any zstd failure, and a block
+//! decompressing to more than 65,535 bytes (the crate's buffer), is `malformed`.
+//!
+//! **Decompression is bounded.** The total decompressed size of one message is capped by
+//! `max_decompressed_size` (default [`MAX_DECOMPRESSED_SIZE`]), checked block by block before
+//! the data is kept, so a zstd bomb costs at most that much memory plus one 64 KiB buffer (the
+//! decoded message then takes a small multiple of the bytes it was decoded from, like any
+//! model). Legacy zstd frame formats (which the crate's default `zstd` features also decode) are
+//! not accepted.
 //!
 //! **Encoding** writes the crate's canonical bytes: digest entries in `ChitchatId` order, the
 //! delta as its op stream (a node's `SetMaxVersion` only when it has no key-values and
@@ -641,6 +645,17 @@ impl Stream {
     }
 }
 
+/// Append `bytes`, growing `data` by doubling as `extend_from_slice` would, but never to a
+/// capacity over `most` (or what the bytes need).
+fn append_capped(data: &mut Vec<u8>, bytes: &[u8], most: usize) {
+    let needed = data.len().saturating_add(bytes.len());
+    if needed > data.capacity() {
+        let target = data.capacity().saturating_mul(2).min(most).max(needed);
+        data.reserve_exact(target - data.len());
+    }
+    data.extend_from_slice(bytes);
+}
+
 /// libzstd contexts and buffers, kept per thread from one message to the next: creating them
 /// costs more than compressing or decompressing a small message. Taken by an `Inflater` or
 /// `Deflater` and given back when it is dropped (a nested user just gets fresh ones).
@@ -696,14 +711,24 @@ impl Inflater {
             data: Vec::new(),
             segments: Vec::with_capacity(blocks.len()),
         };
+        // What the stream may hold: its raw blocks plus the decompression budget left. The
+        // buffer grows by doubling but never past that, so the cap bounds memory too.
+        let raw: usize = blocks
+            .iter()
+            .filter(|b| !b.compressed)
+            .map(|b| b.data.len())
+            .sum();
+        let most = usize::try_from(self.budget)
+            .unwrap_or(usize::MAX)
+            .saturating_add(raw);
         for block in blocks {
             let start = stream.data.len();
             if block.compressed {
                 let n = self.inflate(block)?;
-                stream.data.extend_from_slice(&self.zstd.inflated[..n]);
+                append_capped(&mut stream.data, &self.zstd.inflated[..n], most);
                 stream.segments.push((start, None, block.offset));
             } else {
-                stream.data.extend_from_slice(block.data);
+                append_capped(&mut stream.data, block.data, most);
                 stream
                     .segments
                     .push((start, Some(block.offset + 3), block.offset));
@@ -906,18 +931,24 @@ fn decode_delta(blocks: &[RawBlock<'_>], inflater: &mut Inflater) -> Result<Delt
         pos: 0,
         what: "delta op stream",
     };
-    // Like the crate: parse every op, then apply the delta rules.
-    let mut ops = Vec::new();
-    while !items.at_end() {
-        ops.push((items.pos, items.op()?));
-    }
+    // The crate parses every op before it applies the delta rules, so an op that does not
+    // parse wins over a broken rule earlier in the stream. Same outcome without keeping the
+    // ops: apply them as they come, and after a broken rule only parse.
     let mut builder = DeltaBuilder::default();
-    for (at, op) in ops {
-        builder
-            .apply(op)
-            .map_err(|reason| Error::malformed(P, stream.offset_of(at), reason))?;
+    let mut broken = None;
+    while !items.at_end() {
+        let at = items.pos;
+        let op = items.op()?;
+        if broken.is_none() {
+            if let Err(reason) = builder.apply(op) {
+                broken = Some(Error::malformed(P, stream.offset_of(at), reason));
+            }
+        }
     }
-    Ok(builder.finish())
+    match broken {
+        Some(e) => Err(e),
+        None => Ok(builder.finish()),
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -1212,7 +1243,9 @@ impl ChitchatCodec {
     }
 
     /// Decode one complete message that starts at the front of `buf`; `None` if `buf` is a
-    /// proper prefix of one. Returns the message and its length.
+    /// proper prefix of one. Returns the message and its length. On a datagram this behaves
+    /// like the crate, which ignores bytes after the message (one-shot [`decode`] refuses
+    /// them).
     pub fn decode_prefix(&self, buf: &[u8]) -> Result<Option<(ChitchatEnvelope, usize)>> {
         let mut outer = Outer {
             buf,
@@ -1728,6 +1761,26 @@ mod tests {
             (e.kind(), e.offset()),
             (ErrorKind::TooLarge, Some(HEADER_LEN))
         );
+    }
+
+    #[test]
+    fn zstd_bomb_stops_at_the_default_cap() {
+        // 65,535 zero bytes per ~20-byte block: a 60 KB datagram would inflate to ~200 MB.
+        let mut frame = vec![0; MAX_BLOCK_DECOMPRESSED_LEN];
+        let n = zstd::bulk::compress_to_buffer(&vec![0; MAX_BLOCK_DECOMPRESSED_LEN], &mut frame, 0)
+            .unwrap();
+        frame.truncate(n);
+        let mut bytes = vec![0x53, 0xb0, 0, 2];
+        while bytes.len() + 3 + n < MAX_FRAME_SIZE as usize {
+            bytes.push(1);
+            bytes.extend_from_slice(&(n as u16).to_le_bytes());
+            bytes.extend_from_slice(&frame);
+        }
+        bytes.push(0);
+        let e = decode(&bytes).unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::TooLarge, "{e}");
+        let blocks_allowed = MAX_DECOMPRESSED_SIZE as usize / MAX_BLOCK_DECOMPRESSED_LEN;
+        assert_eq!(e.offset(), Some(HEADER_LEN + blocks_allowed * (3 + n)));
     }
 
     #[test]
