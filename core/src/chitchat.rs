@@ -1008,58 +1008,6 @@ fn check_digest(digest: &Digest, version: ProtocolVersion) -> Result<()> {
             ),
         ));
     }
-    for id in digest.node_digests.keys() {
-        check_id(id)?;
-        if version == ProtocolVersion::V1 {
-            check_item("ChitchatId", id_len(id))?;
-        }
-    }
-    Ok(())
-}
-
-fn check_delta(delta: &Delta) -> Result<()> {
-    let mut seen = BTreeSet::new();
-    for node in &delta.node_deltas {
-        check_id(&node.chitchat_id)?;
-        check_item("node op", 1 + id_len(&node.chitchat_id) + 16)?;
-        if !seen.insert(&node.chitchat_id) {
-            return Err(Error::invalid_argument(
-                P,
-                format!(
-                    "ChitchatId {:?} appears twice in the delta",
-                    node.chitchat_id
-                ),
-            ));
-        }
-        let mut last = 0;
-        for kv in &node.key_values {
-            check_len("key", kv.key.len())?;
-            check_len("value", kv.value.len())?;
-            check_item(
-                "key-value op",
-                1 + 2 + kv.key.len() + 2 + kv.value.len() + 9,
-            )?;
-            if kv.version <= last {
-                return Err(Error::invalid_argument(
-                    P,
-                    format!(
-                        "kv {:?}: version {} is not above {last} (versions start at 1 and strictly increase)",
-                        kv.key, kv.version
-                    ),
-                ));
-            }
-            last = kv.version;
-        }
-        if !node.key_values.is_empty() && node.max_version != last {
-            return Err(Error::invalid_argument(
-                P,
-                format!(
-                    "max_version {} differs from the last kv version {last}: with key-values it is implied by the last one",
-                    node.max_version
-                ),
-            ));
-        }
-    }
     Ok(())
 }
 
@@ -1091,31 +1039,79 @@ fn put_node_digest(out: &mut Vec<u8>, node: &NodeDigest) {
     out.extend_from_slice(&node.max_version.to_le_bytes());
 }
 
-fn digest_entries(out: &mut Vec<u8>, digest: &Digest) {
+/// Write the digest entries, checking each as it goes (the caller drops the output on error).
+fn digest_entries(out: &mut Vec<u8>, digest: &Digest, version: ProtocolVersion) -> Result<()> {
     for (id, node) in &digest.node_digests {
+        check_id(id)?;
+        if version == ProtocolVersion::V1 {
+            check_item("ChitchatId", id_len(id))?;
+        }
         put_id(out, id);
         put_node_digest(out, node);
     }
+    Ok(())
 }
 
-fn delta_ops(out: &mut Vec<u8>, delta: &Delta) {
+/// Write the canonical op stream, refusing what the crate's decoder would refuse or decode
+/// differently (the caller drops the output on error).
+fn delta_ops(out: &mut Vec<u8>, delta: &Delta) -> Result<()> {
+    let mut seen = BTreeSet::new();
     for node in &delta.node_deltas {
+        check_id(&node.chitchat_id)?;
+        check_item("node op", 1 + id_len(&node.chitchat_id) + 16)?;
+        if !seen.insert(&node.chitchat_id) {
+            return Err(Error::invalid_argument(
+                P,
+                format!(
+                    "ChitchatId {:?} appears twice in the delta",
+                    node.chitchat_id
+                ),
+            ));
+        }
         out.push(0);
         put_id(out, &node.chitchat_id);
         out.extend_from_slice(&node.last_gc_version.to_le_bytes());
         out.extend_from_slice(&node.from_version_excluded.to_le_bytes());
+        let mut last = 0;
         for kv in &node.key_values {
+            check_len("key", kv.key.len())?;
+            check_len("value", kv.value.len())?;
+            check_item(
+                "key-value op",
+                1 + 2 + kv.key.len() + 2 + kv.value.len() + 9,
+            )?;
+            if kv.version <= last {
+                return Err(Error::invalid_argument(
+                    P,
+                    format!(
+                        "kv {:?}: version {} is not above {last} (versions start at 1 and strictly increase)",
+                        kv.key, kv.version
+                    ),
+                ));
+            }
+            last = kv.version;
             out.push(1);
             put_string(out, &kv.key);
             put_string(out, &kv.value);
             out.extend_from_slice(&kv.version.to_le_bytes());
             out.push(kv.status as u8);
         }
-        if node.key_values.is_empty() && node.max_version > 0 {
-            out.push(2);
-            out.extend_from_slice(&node.max_version.to_le_bytes());
+        if node.key_values.is_empty() {
+            if node.max_version > 0 {
+                out.push(2);
+                out.extend_from_slice(&node.max_version.to_le_bytes());
+            }
+        } else if node.max_version != last {
+            return Err(Error::invalid_argument(
+                P,
+                format!(
+                    "max_version {} differs from the last kv version {last}: with key-values it is implied by the last one",
+                    node.max_version
+                ),
+            ));
         }
     }
+    Ok(())
 }
 
 /// The crate's `CompressedStreamWriter` output for a whole raw stream.
@@ -1184,12 +1180,11 @@ fn write_digest(
         ProtocolVersion::V0 => {
             // The entry count was checked against MAX_LEN before writing.
             out.extend_from_slice(&(digest.node_digests.len() as u16).to_le_bytes());
-            digest_entries(out, digest);
-            Ok(())
+            digest_entries(out, digest, version)
         }
         ProtocolVersion::V1 => {
             let mut raw = Vec::new();
-            digest_entries(&mut raw, digest);
+            digest_entries(&mut raw, digest, version)?;
             deflater.blocks(&raw, out)
         }
     }
@@ -1283,18 +1278,13 @@ impl ChitchatCodec {
                 check_len("cluster_id", cluster_id.len())?;
                 check_digest(digest, version)?;
             }
-            ChitchatMessage::SynAck { digest, delta } => {
-                check_digest(digest, version)?;
-                check_delta(delta)?;
-            }
-            ChitchatMessage::Ack { delta } => check_delta(delta)?,
-            ChitchatMessage::BadCluster => {}
+            ChitchatMessage::SynAck { digest, .. } => check_digest(digest, version)?,
+            ChitchatMessage::Ack { .. } | ChitchatMessage::BadCluster => {}
         }
         let start = out.len();
         if let ChitchatMessage::Syn { cluster_id, digest } = &frame.message {
-            // Exact for V0, an upper bound for V1 (as long as its blocks stay raw).
-            let entries: usize = digest.node_digests.keys().map(|id| id_len(id) + 24).sum();
-            out.reserve(HEADER_LEN + 2 + entries + 4 + 2 + cluster_id.len());
+            // Room for typical entries (short node ids) up front: a V0 Syn is written in place.
+            out.reserve(HEADER_LEN + 2 + 48 * digest.node_digests.len() + 2 + cluster_id.len());
         }
         let mut deflater = Deflater::new();
         let mut raw = Vec::new();
@@ -1307,14 +1297,12 @@ impl ChitchatCodec {
                     .map(|()| put_string(out, cluster_id))
             }
             ChitchatMessage::SynAck { digest, delta } => {
-                write_digest(version, digest, out, &mut deflater).and_then(|()| {
-                    delta_ops(&mut raw, delta);
-                    deflater.blocks(&raw, out)
-                })
+                write_digest(version, digest, out, &mut deflater)
+                    .and_then(|()| delta_ops(&mut raw, delta))
+                    .and_then(|()| deflater.blocks(&raw, out))
             }
             ChitchatMessage::Ack { delta } => {
-                delta_ops(&mut raw, delta);
-                deflater.blocks(&raw, out)
+                delta_ops(&mut raw, delta).and_then(|()| deflater.blocks(&raw, out))
             }
             ChitchatMessage::BadCluster => Ok(()),
         };
