@@ -551,13 +551,11 @@ impl<'a> Outer<'a> {
         Ok(match version {
             ProtocolVersion::V0 => {
                 let count = self.u16()?;
-                let mut digest = Digest::default();
+                let mut entries = Vec::new();
                 for _ in 0..count {
-                    let id = self.chitchat_id()?;
-                    let node = self.node_digest()?;
-                    digest.node_digests.insert(id, node);
+                    entries.push((self.chitchat_id()?, self.node_digest()?));
                 }
-                RawDigest::V0(digest)
+                RawDigest::V0(digest_from_entries(entries))
             }
             ProtocolVersion::V1 => RawDigest::V1(self.blocks()?),
         })
@@ -604,6 +602,26 @@ impl<'a> Outer<'a> {
             }
         };
         Ok((version, message))
+    }
+}
+
+/// The digest the crate's one-by-one `BTreeMap` inserts give (the later of equal ids wins),
+/// built in bulk: entries normally arrive sorted, which makes that linear.
+fn digest_from_entries(mut entries: Vec<(ChitchatId, NodeDigest)>) -> Digest {
+    if !entries.is_sorted_by(|a, b| a.0 < b.0) {
+        // Stable: equal ids stay in wire order, and the last of each run is kept.
+        entries.sort_by(|a, b| a.0.cmp(&b.0));
+        let mut unique: Vec<(ChitchatId, NodeDigest)> = Vec::with_capacity(entries.len());
+        for entry in entries {
+            if unique.last().is_some_and(|last| last.0 == entry.0) {
+                unique.pop();
+            }
+            unique.push(entry);
+        }
+        entries = unique;
+    }
+    Digest {
+        node_digests: entries.into_iter().collect(),
     }
 }
 
@@ -911,7 +929,7 @@ fn decode_digest(raw: RawDigest<'_>, inflater: &mut Inflater) -> Result<Digest> 
         pos: 0,
         what: "digest stream",
     };
-    let mut digest = Digest::default();
+    let mut entries = Vec::new();
     while !items.at_end() {
         let id = items.chitchat_id()?;
         let node = NodeDigest {
@@ -919,9 +937,9 @@ fn decode_digest(raw: RawDigest<'_>, inflater: &mut Inflater) -> Result<Digest> 
             last_gc_version: items.u64()?,
             max_version: items.u64()?,
         };
-        digest.node_digests.insert(id, node);
+        entries.push((id, node));
     }
-    Ok(digest)
+    Ok(digest_from_entries(entries))
 }
 
 fn decode_delta(blocks: &[RawBlock<'_>], inflater: &mut Inflater) -> Result<Delta> {
@@ -1856,6 +1874,26 @@ mod tests {
         assert_eq!(Delta::from_operations(delta.operations()).unwrap(), delta);
         let e = Delta::from_operations([DeltaOp::SetMaxVersion { max_version: 1 }]).unwrap_err();
         assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(0)));
+    }
+
+    #[test]
+    fn unsorted_and_repeated_digest_entries_decode_like_map_inserts() {
+        let node = |heartbeat| NodeDigest {
+            heartbeat,
+            ..NodeDigest::default()
+        };
+        let entries = vec![
+            (id("b", "10.0.0.1:1"), node(1)),
+            (id("a", "10.0.0.1:1"), node(2)),
+            (id("b", "10.0.0.1:1"), node(3)),
+            (id("a", "10.0.0.1:1"), node(4)),
+            (id("c", "10.0.0.1:1"), node(5)),
+        ];
+        let mut expected = BTreeMap::new();
+        for (id, node) in entries.clone() {
+            expected.insert(id, node);
+        }
+        assert_eq!(digest_from_entries(entries).node_digests, expected);
     }
 
     #[test]
