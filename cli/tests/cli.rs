@@ -123,6 +123,11 @@ fn dnode_vectors_through_the_cli() {
     check_protocol(Protocol::Dnode, "dnode-live.json", |b| b);
 }
 
+#[test]
+fn chitchat_vectors_through_the_cli() {
+    check_protocol(Protocol::Chitchat, "chitchat.json", |b| b);
+}
+
 /// Multi-entry maps are the one place the reference's bytes vary run to run (random map order);
 /// wire writes maps sorted.
 #[test]

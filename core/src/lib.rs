@@ -22,6 +22,7 @@ mod stream;
 mod tokio_codec;
 
 pub mod broker;
+pub mod chitchat;
 pub mod dataexchange;
 pub mod dnode;
 pub mod replication;
@@ -254,6 +255,7 @@ macro_rules! protocols {
 
 protocols! {
     Dnode => dnode::DnodeCodec,
+    Chitchat => chitchat::ChitchatCodec,
     Broker => broker::BrokerCodec,
     Replication => replication::ReplicationCodec,
     Dataexchange => dataexchange::DataexchangeCodec,

@@ -38,6 +38,16 @@ fn peak_during(f: impl FnOnce()) -> usize {
 /// (protocol, a prefix whose header declares a huge length, what it declares)
 const HOSTILE: &[(Protocol, &str, &str)] = &[
     (
+        Protocol::Chitchat,
+        "53b000000000ffff616263",
+        "Syn whose cluster_id declares 65535 bytes",
+    ),
+    (
+        Protocol::Chitchat,
+        "53b000000000ff00",
+        "Syn whose cluster_id declares 255 bytes, none sent",
+    ),
+    (
         Protocol::Dnode,
         "20202024323031342420312033203020312031202a312064202a3236383433353435360d0a",
         "256 MiB payload (exactly the limit), nothing after",

@@ -6,6 +6,8 @@ mod common;
 
 #[path = "../../fuzz/targets/broker.rs"]
 mod broker_target;
+#[path = "../../fuzz/targets/chitchat.rs"]
+mod chitchat_target;
 #[path = "../../fuzz/targets/dataexchange.rs"]
 mod dataexchange_target;
 #[path = "../../fuzz/targets/dnode_handshake.rs"]
@@ -114,4 +116,11 @@ fn inputs_of(vector_file: &str, max_prefixed: usize) -> Vec<Vec<u8>> {
         .collect();
     out.extend(prefixes);
     out
+}
+
+#[test]
+fn chitchat_corpus() {
+    let inputs = inputs("chitchat.json", "chitchat");
+    assert!(inputs.len() > 100);
+    inputs.iter().for_each(|i| chitchat_target::run(i));
 }

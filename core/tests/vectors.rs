@@ -1,6 +1,7 @@
 //! Every section of every `vectors/*.json` through the Rust API. One suite per protocol.
 
 mod broker_vectors;
+mod chitchat_vectors;
 mod common;
 mod dnode_vectors;
 
