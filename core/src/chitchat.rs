@@ -1332,15 +1332,7 @@ impl ChitchatCodec {
         };
         let len = out.len() - start;
         let checked = written.and_then(|()| {
-            if len as u64 > self.limits.max_frame_size {
-                return Err(Error::invalid_argument(
-                    P,
-                    format!(
-                        "message of {len} bytes exceeds max_frame_size ({} bytes)",
-                        self.limits.max_frame_size
-                    ),
-                ));
-            }
+            self.limits.check_encode(P, "message", len)?;
             if deflater.inflated > self.limits.max_decompressed_size {
                 return Err(Error::invalid_argument(
                     P,

@@ -18,6 +18,34 @@ pub struct Limits {
     pub max_decompressed_size: u64,
 }
 
+impl Limits {
+    /// `invalid_argument` unless `max_frame_size` fits the protocol's 32-bit length field.
+    pub(crate) fn check_u32_lengths(self, protocol: Protocol) -> Result<Limits> {
+        if self.max_frame_size > u64::from(u32::MAX) {
+            return Err(Error::invalid_argument(
+                protocol,
+                "max_frame_size over 4294967295: the length fields are 32 bits",
+            ));
+        }
+        Ok(self)
+    }
+
+    /// An encoder's `what` of `len` bytes, refused (`invalid_argument`) over `max_frame_size`:
+    /// a peer with the same limits would refuse the frame.
+    pub(crate) fn check_encode(self, protocol: Protocol, what: &str, len: usize) -> Result<usize> {
+        if len as u64 > self.max_frame_size {
+            return Err(Error::invalid_argument(
+                protocol,
+                format!(
+                    "{what} of {len} bytes exceeds max_frame_size ({} bytes)",
+                    self.max_frame_size
+                ),
+            ));
+        }
+        Ok(len)
+    }
+}
+
 /// A frame codec, shaped like tokio-util's `Decoder`/`Encoder` pair.
 ///
 /// Contract every implementation keeps (and the property tests check):

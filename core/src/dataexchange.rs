@@ -271,16 +271,7 @@ impl DataexchangeCodec {
             }
             _ => {}
         }
-        let body = frame.body_len();
-        if body as u64 > self.limits.max_frame_size {
-            return Err(Error::invalid_argument(
-                P,
-                format!(
-                    "payload of {body} bytes exceeds the frame limit of {} bytes",
-                    self.limits.max_frame_size
-                ),
-            ));
-        }
+        let body = self.limits.check_encode(P, "payload", frame.body_len())?;
         Ok(HEADER_LEN + body)
     }
 }
@@ -289,13 +280,7 @@ impl Codec for DataexchangeCodec {
     type Frame = Frame;
 
     fn set_limits(&mut self, limits: Limits) -> Result<()> {
-        if limits.max_frame_size > u64::from(u32::MAX) {
-            return Err(Error::invalid_argument(
-                P,
-                "max_frame_size over 4294967295: the length field is 32 bits",
-            ));
-        }
-        self.limits = limits;
+        self.limits = limits.check_u32_lengths(P)?;
         Ok(())
     }
 

@@ -935,17 +935,8 @@ impl ReplicationCodec {
 
     /// Frame length (message size) of `message`, checked against the limit.
     fn checked_len(&self, message: &ProtocolMessage) -> Result<usize> {
-        let len = message.encoded_len(self.layout)?;
-        if len as u64 > self.limits.max_frame_size {
-            return Err(Error::invalid_argument(
-                P,
-                format!(
-                    "message of {len} bytes exceeds the frame limit of {} bytes",
-                    self.limits.max_frame_size
-                ),
-            ));
-        }
-        Ok(len)
+        self.limits
+            .check_encode(P, "message", message.encoded_len(self.layout)?)
     }
 }
 
@@ -953,13 +944,7 @@ impl Codec for ReplicationCodec {
     type Frame = ProtocolMessage;
 
     fn set_limits(&mut self, limits: Limits) -> Result<()> {
-        if limits.max_frame_size > u64::from(u32::MAX) {
-            return Err(Error::invalid_argument(
-                P,
-                "max_frame_size over 4294967295: the length field is 32 bits",
-            ));
-        }
-        self.limits = limits;
+        self.limits = limits.check_u32_lengths(P)?;
         Ok(())
     }
 

@@ -176,17 +176,8 @@ impl BrokerCodec {
     /// The body length of `frame`, refused when over the limit (the reference's
     /// `encode_framed` refuses it too).
     fn body_len(&self, frame: &Frame) -> Result<usize> {
-        let body = frame.encoded_len();
-        if body as u64 > self.limits.max_frame_size {
-            return Err(Error::invalid_argument(
-                P,
-                format!(
-                    "frame body of {body} bytes exceeds the limit of {} bytes",
-                    self.limits.max_frame_size
-                ),
-            ));
-        }
-        Ok(body)
+        self.limits
+            .check_encode(P, "frame body", frame.encoded_len())
     }
 }
 
@@ -194,13 +185,7 @@ impl Codec for BrokerCodec {
     type Frame = Framed;
 
     fn set_limits(&mut self, limits: Limits) -> Result<()> {
-        if limits.max_frame_size > u64::from(u32::MAX) {
-            return Err(Error::invalid_argument(
-                P,
-                "max_frame_size over 4294967295: the length field is 32 bits",
-            ));
-        }
-        self.limits = limits;
+        self.limits = limits.check_u32_lengths(P)?;
         Ok(())
     }
 

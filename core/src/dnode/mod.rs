@@ -462,13 +462,7 @@ impl Codec for DnodeCodec {
     type Frame = Dmsg;
 
     fn set_limits(&mut self, limits: Limits) -> Result<()> {
-        if limits.max_frame_size > u64::from(u32::MAX) {
-            return Err(Error::invalid_argument(
-                P,
-                "max_frame_size over 4294967295: mlen and plen are 32 bits",
-            ));
-        }
-        self.limits = limits;
+        self.limits = limits.check_u32_lengths(P)?;
         Ok(())
     }
 
