@@ -3,19 +3,19 @@
 //! error text), and the TCP framing and service preamble over a real socket.
 
 mod common;
+#[path = "../../../core/tests/strategies/replication.rs"]
+mod strategies;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Duration;
 
-use bytes::Bytes;
 use common::{v3, v7};
 use noxu_rep::net::{Channel, TcpChannel};
 use proptest::prelude::*;
 use serde_json::Value;
-use wire_core::replication::{
-    self, GroupChangeType, Layout, NodeType, ProtocolMessage, RepNode, ReplicationCodec,
-};
+use strategies::message;
+use wire_core::replication::{self, Layout, ProtocolMessage, ReplicationCodec};
 use wire_core::Codec;
 
 fn vectors() -> Value {
@@ -95,95 +95,6 @@ fn the_other_eleven_variants_are_identical_in_3_2_0() {
             );
         }
     }
-}
-
-fn text() -> impl Strategy<Value = String> {
-    prop_oneof![Just(String::new()), "[a-z0-9_.-]{1,12}", any::<String>()]
-}
-
-fn node_type() -> impl Strategy<Value = NodeType> {
-    prop::sample::select(NodeType::ALL.to_vec())
-}
-
-fn message(layout: Layout) -> impl Strategy<Value = ProtocolMessage> {
-    let dtvlsn = match layout {
-        Layout::V7 => any::<u64>().prop_map(Some).boxed(),
-        Layout::V3 => Just(None).boxed(),
-    };
-    prop_oneof![
-        (text(), text(), node_type()).prop_map(|(node_name, group_name, node_type)| {
-            ProtocolMessage::Handshake {
-                node_name,
-                group_name,
-                node_type,
-            }
-        }),
-        (any::<bool>(), proptest::option::of(text()))
-            .prop_map(|(accepted, reason)| ProtocolMessage::HandshakeResponse { accepted, reason }),
-        (any::<u64>(), any::<u64>()).prop_map(|(master_vlsn, timestamp_ms)| {
-            ProtocolMessage::Heartbeat {
-                master_vlsn,
-                timestamp_ms,
-            }
-        }),
-        (any::<u64>(), any::<u64>()).prop_map(|(replica_vlsn, timestamp_ms)| {
-            ProtocolMessage::HeartbeatResponse {
-                replica_vlsn,
-                timestamp_ms,
-            }
-        }),
-        (
-            any::<u64>(),
-            any::<u8>(),
-            prop::collection::vec(any::<u8>(), 0..300)
-        )
-            .prop_map(|(vlsn, entry_type, data)| ProtocolMessage::LogEntry {
-                vlsn,
-                entry_type,
-                data: Bytes::from(data),
-            }),
-        any::<u64>().prop_map(|vlsn| ProtocolMessage::Ack { vlsn }),
-        (
-            prop::sample::select(GroupChangeType::ALL.to_vec()),
-            text(),
-            node_type(),
-            text(),
-            any::<u16>(),
-            any::<u32>()
-        )
-            .prop_map(|(change_type, name, node_type, host, port, node_id)| {
-                ProtocolMessage::GroupChange {
-                    change_type,
-                    node: RepNode {
-                        name,
-                        node_type,
-                        host,
-                        port,
-                        node_id,
-                    },
-                }
-            }),
-        any::<bool>().prop_map(|accepted| ProtocolMessage::GroupChangeResponse { accepted }),
-        (text(), any::<u64>(), any::<u32>(), any::<u64>(), dtvlsn).prop_map(
-            |(node_name, vlsn, priority, term, dtvlsn)| ProtocolMessage::ElectionProposal {
-                node_name,
-                vlsn,
-                priority,
-                term,
-                dtvlsn,
-            }
-        ),
-        (text(), any::<bool>(), any::<u64>()).prop_map(|(voter, granted, term)| {
-            ProtocolMessage::ElectionVote {
-                voter,
-                granted,
-                term,
-            }
-        }),
-        (text(), any::<u64>())
-            .prop_map(|(master, term)| ProtocolMessage::ElectionResult { master, term }),
-        text().prop_map(|reason| ProtocolMessage::Shutdown { reason }),
-    ]
 }
 
 /// Inputs shaped like messages: a tag 0..=13 then random bytes, or a valid encoding with a
