@@ -3,6 +3,8 @@
 //! invariants are checked on every `cargo test`, with or without nightly and cargo-fuzz.
 
 mod common;
+#[path = "../../fuzz/targets/split.rs"]
+mod split;
 
 #[path = "../../fuzz/targets/broker.rs"]
 mod broker_target;

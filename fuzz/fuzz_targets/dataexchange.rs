@@ -1,3 +1,5 @@
 #![no_main]
+#[path = "../targets/split.rs"]
+mod split;
 include!("../targets/dataexchange.rs");
 libfuzzer_sys::fuzz_target!(|data: &[u8]| run(data));

@@ -41,21 +41,9 @@ pub fn run(data: &[u8]) {
             );
         }
     }
-    // Streaming with a split point taken from the data equals one-shot streaming.
-    let split = data.get(1).map_or(0, |&b| usize::from(b)).min(data.len());
-    let whole = wire_core::decode_all(BrokerCodec::default(), data);
-    let mut stream = wire_core::StreamDecoder::new(BrokerCodec::default());
-    let mut frames = Vec::new();
-    let outcome = stream
-        .feed(&data[..split])
-        .and_then(|f| {
-            frames.extend(f);
-            stream.feed(&data[split..])
-        })
-        .and_then(|f| {
-            frames.extend(f);
-            stream.finish()
-        })
-        .map(|()| frames);
-    assert_eq!(whole.map_err(|e| e.kind()), outcome.map_err(|e| e.kind()));
+    crate::split::check(
+        BrokerCodec::default(),
+        data,
+        data.get(1).map_or(0, |&b| usize::from(b)),
+    );
 }

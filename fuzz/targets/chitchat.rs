@@ -24,21 +24,9 @@ pub fn run(data: &[u8]) {
         &mut chitchat::ChitchatCodec::with_limits(small).unwrap(),
         data,
     );
-    // Streaming with a split point taken from the data equals one-shot streaming.
-    let split = data.first().map_or(0, |&b| usize::from(b)).min(data.len());
-    let whole = wire_core::decode_all(chitchat::ChitchatCodec::default(), data);
-    let mut stream = wire_core::StreamDecoder::new(chitchat::ChitchatCodec::default());
-    let mut frames = Vec::new();
-    let outcome = stream
-        .feed(&data[..split])
-        .and_then(|f| {
-            frames.extend(f);
-            stream.feed(&data[split..])
-        })
-        .and_then(|f| {
-            frames.extend(f);
-            stream.finish()
-        })
-        .map(|()| frames);
-    assert_eq!(whole.map_err(|e| e.kind()), outcome.map_err(|e| e.kind()));
+    crate::split::check(
+        chitchat::ChitchatCodec::default(),
+        data,
+        data.first().map_or(0, |&b| usize::from(b)),
+    );
 }

@@ -17,21 +17,9 @@ pub fn run(data: &[u8]) {
         let codec = dnode::DnodeCodec::default();
         assert_eq!(codec.from_json(&codec.to_json(&msg)).as_ref(), Ok(&msg));
     }
-    // Streaming with a split point taken from the data equals one-shot streaming.
-    let split = data.first().map_or(0, |&b| usize::from(b)).min(data.len());
-    let whole = wire_core::decode_all(dnode::DnodeCodec::default(), data);
-    let mut stream = wire_core::StreamDecoder::new(dnode::DnodeCodec::default());
-    let mut frames = Vec::new();
-    let outcome = stream
-        .feed(&data[..split])
-        .and_then(|f| {
-            frames.extend(f);
-            stream.feed(&data[split..])
-        })
-        .and_then(|f| {
-            frames.extend(f);
-            stream.finish()
-        })
-        .map(|()| frames);
-    assert_eq!(whole, outcome);
+    crate::split::check(
+        dnode::DnodeCodec::default(),
+        data,
+        data.first().map_or(0, |&b| usize::from(b)),
+    );
 }

@@ -30,22 +30,11 @@ pub fn run(data: &[u8]) {
                 Ok(&message)
             );
         }
-        let split = data.first().map_or(0, |&b| usize::from(b)).min(data.len());
-        let whole = wire_core::decode_all(ReplicationCodec::new(layout), data);
-        let mut stream = wire_core::StreamDecoder::new(ReplicationCodec::new(layout));
-        let mut frames = Vec::new();
-        let outcome = stream
-            .feed(&data[..split])
-            .and_then(|f| {
-                frames.extend(f);
-                stream.feed(&data[split..])
-            })
-            .and_then(|f| {
-                frames.extend(f);
-                stream.finish()
-            })
-            .map(|()| frames);
-        assert_eq!(whole.map_err(|e| e.kind()), outcome.map_err(|e| e.kind()));
+        crate::split::check(
+            ReplicationCodec::new(layout),
+            data,
+            data.first().map_or(0, |&b| usize::from(b)),
+        );
     }
     // The preamble decoder and the sniffer never panic; a decoded preamble re-encodes.
     if let Ok((name, used)) = replication::decode_preamble(data) {
