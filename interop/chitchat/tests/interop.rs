@@ -6,6 +6,9 @@ use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
+#[path = "../../../core/tests/strategies/chitchat.rs"]
+mod strategies;
+
 use chitchat::transport::{ChannelTransport, Socket, Transport};
 use chitchat::{ChitchatConfig, ChitchatId, ChitchatMessage, Deserializable, Serializable};
 use proptest::prelude::*;
@@ -217,73 +220,7 @@ async fn messages_of_a_live_crate_cluster_decode_and_re_encode_identically() {
 }
 
 fn arb_envelope() -> impl Strategy<Value = ChitchatEnvelope> {
-    use wire::*;
-    let addr = prop_oneof![
-        any::<([u8; 4], u16)>().prop_map(|(ip, port)| SocketAddr::from((ip, port))),
-        any::<([u8; 16], u16)>().prop_map(|(ip, port)| SocketAddr::from((ip, port))),
-    ];
-    let id =
-        ("\\PC{0,12}", any::<u64>(), addr).prop_map(|(node_id, generation_id, addr)| ChitchatId {
-            node_id,
-            generation_id,
-            gossip_advertise_addr: addr,
-        });
-    let digest = prop::collection::btree_map(
-        id.clone(),
-        any::<(u64, u64, u64)>().prop_map(|(heartbeat, last_gc_version, max_version)| NodeDigest {
-            heartbeat,
-            last_gc_version,
-            max_version,
-        }),
-        0..20,
-    )
-    .prop_map(|node_digests| Digest { node_digests });
-    let kv = ("\\PC{0,10}", "\\PC{0,40}|a{0,3000}", 1..1_000u64, 0..3u8);
-    let node = (
-        id,
-        any::<(u64, u64)>(),
-        prop::collection::vec(kv, 0..8),
-        any::<u64>(),
-    )
-        .prop_map(|(chitchat_id, (last_gc_version, from), kvs, max)| {
-            let mut version = 0;
-            let key_values: Vec<KeyValueMutation> = kvs
-                .into_iter()
-                .map(|(key, value, step, status)| {
-                    version += step;
-                    KeyValueMutation {
-                        key,
-                        value,
-                        version,
-                        status: DeletionStatusMutation::from_code(status).unwrap(),
-                    }
-                })
-                .collect();
-            NodeDelta {
-                chitchat_id,
-                from_version_excluded: from,
-                last_gc_version,
-                max_version: if key_values.is_empty() { max } else { version },
-                key_values,
-            }
-        });
-    let delta = prop::collection::vec(node, 0..6).prop_map(|mut nodes| {
-        let mut seen = std::collections::BTreeSet::new();
-        nodes.retain(|n| seen.insert(n.chitchat_id.clone()));
-        Delta { node_deltas: nodes }
-    });
-    let message = prop_oneof![
-        Just(ChitchatMessage::BadCluster),
-        ("\\PC{0,20}", digest.clone())
-            .prop_map(|(cluster_id, digest)| ChitchatMessage::Syn { cluster_id, digest }),
-        (digest, delta.clone())
-            .prop_map(|(digest, delta)| ChitchatMessage::SynAck { digest, delta }),
-        delta.prop_map(|delta| ChitchatMessage::Ack { delta }),
-    ];
-    message.prop_map(|message| ChitchatEnvelope {
-        version: ProtocolVersion::V0,
-        message,
-    })
+    strategies::arb_envelope(Just(ProtocolVersion::V0))
 }
 
 proptest! {
