@@ -10,7 +10,7 @@ fn arb_dmsg() -> impl Strategy<Value = Dmsg> {
     (
         any::<u64>(),
         any::<u8>(),
-        any::<u8>(),
+        0..16u8,
         any::<u8>(),
         any::<bool>(),
         prop::collection::vec(any::<u8>(), 1..160),

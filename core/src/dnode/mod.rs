@@ -6,8 +6,9 @@
 //! "   $2014$ " id " " type " " flags " " version " " same_dc " *" mlen " " data " *" plen "\r\n" payload
 //! ```
 //!
-//! Numbers are unsigned decimal ASCII: id u64, type/flags/version u8, same_dc `0`/`1`, mlen
-//! and plen u32. `data` is `mlen` raw bytes: the placeholder `d` (plain writer), `a` (gossip
+//! Numbers are unsigned decimal ASCII: id u64, type/flags/version u8 (flags keep their low
+//! nibble, like both references; encoding refuses flags over 15), same_dc `0`/`1`, mlen and
+//! plen u32. `data` is `mlen` raw bytes: the placeholder `d` (plain writer), `a` (gossip
 //! writer) or the RSA-wrapped AES key of a secured connection. The payload is `plen` opaque
 //! bytes; this codec frames it by plen. [`parse_header`] returns just the header and its
 //! length, for relays that frame the payload themselves.
@@ -52,6 +53,8 @@ pub const GOSSIP_PLACEHOLDER_DATA: u8 = b'a';
 pub const DMSG_FLAG_ENCRYPTED: u8 = 0x1;
 /// Flags bit 1: "compressed" (named in the reference, never implemented there).
 pub const DMSG_FLAG_COMPRESSED: u8 = 0x2;
+/// The bits of the flags field readers keep (the parsers mask with it).
+const FLAGS_MASK: u64 = 0xF;
 /// Default limit for mlen and plen: 256 MiB, the Rust port's `MAX_DATA_LEN`.
 pub const MAX_FRAME_SIZE: u64 = 256 * 1024 * 1024;
 /// Largest header text (header bytes other than the data field) accepted: the reference's
@@ -212,7 +215,7 @@ pub struct DmsgHeader {
     pub id: u64,
     /// Message type.
     pub r#type: DmsgType,
-    /// Raw flags (bit 0 encrypted, bit 1 compressed).
+    /// Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
     pub flags: u8,
     /// Version, passed through (writers emit [`VERSION_10`]).
     pub version: u8,
@@ -231,7 +234,7 @@ pub struct Dmsg {
     pub id: u64,
     /// Message type.
     pub r#type: DmsgType,
-    /// Raw flags (bit 0 encrypted, bit 1 compressed).
+    /// Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
     pub flags: u8,
     /// Version, passed through (writers emit [`VERSION_10`]).
     pub version: u8,
@@ -402,6 +405,16 @@ impl DnodeCodec {
                 format!(
                     "type Other({0}) shadows the named type {0}: use the name",
                     h.r#type.as_u8()
+                ),
+            ));
+        }
+        if u64::from(h.flags) > FLAGS_MASK {
+            return Err(Error::invalid_argument(
+                P,
+                format!(
+                    "flags {} do not fit the 4 bits readers keep (they would read {})",
+                    h.flags,
+                    u64::from(h.flags) & FLAGS_MASK
                 ),
             ));
         }
@@ -838,7 +851,8 @@ impl<'a> Scanner<'a> {
         Ok(Some(Scanned {
             id,
             r#type: r#type as u8,
-            flags: flags as u8,
+            // Dynomite's parser and the port keep only the low nibble (16 reads as 0).
+            flags: (flags & FLAGS_MASK) as u8,
             version: version as u8,
             same_dc,
             data,

@@ -156,15 +156,14 @@ fn documented_differences() {
         port::ParseStep::HeaderDone { .. }
     ));
     assert!(dnode::decode(zero).is_err());
-    // flags over 15: the port masks to the low nibble, wire keeps the raw value.
-    let (theirs, _) = port_parse(b"   $2014$ 1 3 16 1 1 *1 d *0\r\n");
-    assert_eq!(theirs.flags, 0);
-    assert_eq!(
-        dnode::decode(b"   $2014$ 1 3 16 1 1 *1 d *0\r\n")
-            .unwrap()
-            .flags,
-        16
-    );
+    // flags over 15: both read the low nibble; the port's writer masks silently, wire's
+    // encoder refuses.
+    let (theirs, _) = port_parse(b"   $2014$ 1 3 18 1 1 *1 d *0\r\n");
+    let ours = dnode::decode(b"   $2014$ 1 3 18 1 1 *1 d *0\r\n").unwrap();
+    assert_eq!((theirs.flags, ours.flags), (2, 2));
+    let mut msg = ours;
+    msg.flags = 18;
+    assert!(dnode::encode(&msg).is_err());
     // type 256: the port wraps it to 0, wire refuses values over 255.
     let (theirs, _) = port_parse(b"   $2014$ 1 256 0 1 1 *1 d *0\r\n");
     assert_eq!(theirs.ty, port::DmsgType::Unknown);
