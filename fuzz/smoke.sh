@@ -11,7 +11,11 @@ if ! cargo fuzz --version >/dev/null 2>&1; then
   echo "SKIP fuzz smoke: cargo-fuzz not installed (corpus replay ran in cargo test)"; exit 0
 fi
 targets=$(cargo fuzz list)
-cargo +nightly fuzz build -O $targets >/dev/null 2>&1 || cargo +nightly fuzz build -O
+build_log=$(mktemp)
+if ! cargo +nightly fuzz build -O >"$build_log" 2>&1; then
+  tail -40 "$build_log"; echo "fuzz targets failed to build"; exit 1
+fi
+rm -f "$build_log"
 for target in $targets; do
   seeds=$(mktemp -d)
   python3 - "$target" "$seeds" <<'PY'
