@@ -13,7 +13,8 @@ for proto in dnode chitchat replication broker dataexchange; do
 import json, subprocess, sys
 proto, wire = sys.argv[1], sys.argv[2]
 for v in json.load(open(f"vectors/{proto}.json"))["vectors"]:
-    if "framing" in v or v.get("roundtrip") is False or v.get("type") == "stream":
+    # Skip bare messages, decode-only entries, whole streams and near-empty frames.
+    if "framing" in v or v.get("roundtrip") is False or v.get("type") == "stream" or len(v["hex"]) < 24:
         continue
     if proto == "replication":  # bare messages in the file; the CLI speaks the TCP framing
         v["hex"] = (len(v["hex"]) // 2).to_bytes(4, "little").hex() + v["hex"]
@@ -21,16 +22,12 @@ for v in json.load(open(f"vectors/{proto}.json"))["vectors"]:
     if r.returncode == 0:
         print(v["name"], v["hex"])
         break
-    if "not built" in r.stderr:
-        print("-", "-")
-        break
 PY
 )
-  name=${line%% *}; hex=${line#* }
-  if [ "$name" = "-" ] || [ -z "$line" ]; then
-    printf '%-13s %-40s %7s  %s\n' "$proto" "(codec not built yet)" - -
-    continue
+  if [ -z "$line" ]; then
+    echo "$proto: no vector decoded" >&2; exit 1
   fi
+  name=${line%% *}; hex=${line#* }
   json=$("$wire" decode "$proto" --hex "$hex")
   again=$(printf '%s' "$json" | "$wire" encode "$proto" --json -)
   if [ "$again" = "$hex" ]; then same=yes; else same=NO; status=1; fi

@@ -210,7 +210,7 @@ fn run(command: Command) -> Result<(), Failure> {
 }
 
 fn codec(protocol: Protocol, options: &Options) -> Result<AnyCodec, Failure> {
-    let mut codec = AnyCodec::new(protocol)?;
+    let mut codec = AnyCodec::new(protocol);
     for option in &options.options {
         let (key, value) = option.split_once('=').ok_or_else(|| {
             Failure::usage(

@@ -1902,7 +1902,7 @@ mod tests {
     #[test]
     #[cfg(feature = "json")]
     fn version_option_applies_to_messages_without_one() {
-        let mut codec = crate::AnyCodec::new(Protocol::Chitchat).unwrap();
+        let mut codec = crate::AnyCodec::new(Protocol::Chitchat);
         codec.set_option("version", "V1").unwrap();
         let e = codec.set_option("version", "V2").unwrap_err();
         assert_eq!(e.kind(), ErrorKind::InvalidArgument);

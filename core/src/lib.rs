@@ -131,17 +131,15 @@ macro_rules! protocols {
 
         impl AnyCodec {
             /// The codec for `protocol` with the reference's limits and options.
-            pub fn new(protocol: Protocol) -> Result<AnyCodec> {
+            pub fn new(protocol: Protocol) -> AnyCodec {
                 match protocol {
-                    $(Protocol::$variant => Ok(AnyCodec::$variant($module::$codec::default())),)*
-                    #[allow(unreachable_patterns)]
-                    other => Err(not_built(other)),
+                    $(Protocol::$variant => AnyCodec::$variant($module::$codec::default()),)*
                 }
             }
 
             /// The codec for `protocol` with the given limits.
             pub fn with_limits(protocol: Protocol, limits: Limits) -> Result<AnyCodec> {
-                let mut codec = AnyCodec::new(protocol)?;
+                let mut codec = AnyCodec::new(protocol);
                 codec.set_limits(limits)?;
                 Ok(codec)
             }
@@ -261,15 +259,6 @@ protocols! {
     Dataexchange => dataexchange::DataexchangeCodec,
 }
 
-#[allow(dead_code)]
-fn not_built(protocol: Protocol) -> Error {
-    Error::invalid_argument(
-        protocol,
-        format!("the {protocol} codec is not built into this version of wire"),
-    )
-}
-
-#[allow(dead_code)]
 fn mismatch(codec: Protocol, frame: Protocol) -> Error {
     Error::invalid_argument(codec, format!("a {frame} frame given to the {codec} codec"))
 }

@@ -1427,7 +1427,7 @@ mod tests {
             assert_eq!(e.kind(), ErrorKind::InvalidArgument);
         }
         // Through the registry, as the CLI and bindings set it.
-        let mut any = crate::AnyCodec::new(Protocol::Replication).unwrap();
+        let mut any = crate::AnyCodec::new(Protocol::Replication);
         any.set_option("layout", "3x").unwrap();
         let mut v3 = BytesMut::new();
         ReplicationCodec::new(Layout::V3)

@@ -99,9 +99,9 @@ fn declared_lengths_are_not_allocated() {
     for (protocol, hex, what) in HOSTILE {
         let bytes = hex::decode(hex).unwrap();
         let peak = peak_during(|| {
-            let mut codec = AnyCodec::new(*protocol).unwrap();
+            let mut codec = AnyCodec::new(*protocol);
             let _ = codec.decode_exact(&bytes);
-            let mut stream = StreamDecoder::new(AnyCodec::new(*protocol).unwrap());
+            let mut stream = StreamDecoder::new(AnyCodec::new(*protocol));
             for b in &bytes {
                 let _ = stream.feed(std::slice::from_ref(b));
             }

@@ -403,7 +403,7 @@ mod tests {
 
     #[test]
     fn hello_cap_by_option_name() {
-        let mut codec = crate::AnyCodec::new(Protocol::Broker).unwrap();
+        let mut codec = crate::AnyCodec::new(Protocol::Broker);
         codec.set_option("max_frame_size", "65536").unwrap();
         let mut buf = BytesMut::from(&[1u8, 1, 0, 1, 0][..]);
         assert_eq!(
