@@ -410,9 +410,10 @@ impl DeltaBuilder {
 // ---------------------------------------------------------------------------------------------
 // Decoding, phase 1: the outer structure (self-delimiting, nothing decompressed).
 
-/// Why a read stopped: more bytes needed, or a definite error.
+/// Why a read stopped: the buffer must hold at least this many bytes before the read can go
+/// further, or a definite error.
 enum Stop {
-    NeedMore,
+    NeedMore(usize),
     Fail(Error),
 }
 
@@ -465,7 +466,7 @@ impl<'a> Outer<'a> {
         if end as u64 > self.limit {
             return Err(Error::too_large(P, self.pos, "message", end as u64, self.limit).into());
         }
-        let bytes = self.buf.get(self.pos..end).ok_or(Stop::NeedMore)?;
+        let bytes = self.buf.get(self.pos..end).ok_or(Stop::NeedMore(end))?;
         self.pos = end;
         Ok(bytes)
     }
@@ -1223,6 +1224,10 @@ fn write_digest(
 pub struct ChitchatCodec {
     limits: Limits,
     version: ProtocolVersion,
+    /// After a `decode` that needed more bytes: the buffer length before which parsing again
+    /// cannot get further (the message is re-parsed from its start, so a peer trickling bytes
+    /// costs one parse per field, not one per byte).
+    needed: usize,
 }
 
 impl Default for ChitchatCodec {
@@ -1230,6 +1235,7 @@ impl Default for ChitchatCodec {
         ChitchatCodec {
             limits: Self::DEFAULT_LIMITS,
             version: ProtocolVersion::V0,
+            needed: 0,
         }
     }
 }
@@ -1266,6 +1272,18 @@ impl ChitchatCodec {
     /// like the crate, which ignores bytes after the message (one-shot [`decode`] refuses
     /// them).
     pub fn decode_prefix(&self, buf: &[u8]) -> Result<Option<(ChitchatEnvelope, usize)>> {
+        self.parse(buf).map(Result::ok)
+    }
+
+    /// Forget what the last `decode` call learned about the buffer (call it before handing
+    /// [`Codec::decode`] a buffer that is not the previous one with bytes appended).
+    pub fn reset(&mut self) {
+        self.needed = 0;
+    }
+
+    /// The message at the front of `buf` and its length, or how many bytes `buf` must hold
+    /// before parsing can get further.
+    fn parse(&self, buf: &[u8]) -> Result<std::result::Result<(ChitchatEnvelope, usize), usize>> {
         let mut outer = Outer {
             buf,
             pos: 0,
@@ -1273,7 +1291,7 @@ impl ChitchatCodec {
         };
         let (version, raw) = match outer.message() {
             Ok(parsed) => parsed,
-            Err(Stop::NeedMore) => return Ok(None),
+            Err(Stop::NeedMore(needed)) => return Ok(Err(needed)),
             Err(Stop::Fail(e)) => return Err(e),
         };
         let mut inflater = Inflater::new(self.limits.max_decompressed_size);
@@ -1291,7 +1309,7 @@ impl ChitchatCodec {
             },
             RawMessage::BadCluster => ChitchatMessage::BadCluster,
         };
-        Ok(Some((ChitchatEnvelope { version, message }, outer.pos)))
+        Ok(Ok((ChitchatEnvelope { version, message }, outer.pos)))
     }
 
     /// Append the encoding of `frame` to `out` (nothing on error).
@@ -1369,6 +1387,7 @@ impl Codec for ChitchatCodec {
             ));
         }
         self.limits = limits;
+        self.needed = 0;
         Ok(())
     }
 
@@ -1398,8 +1417,19 @@ impl Codec for ChitchatCodec {
         }
     }
 
+    /// Keeps how many bytes the message needs at least, so that calls with fewer bytes
+    /// buffered return at once: after `Ok(None)`, pass the same buffer with bytes appended (as
+    /// `StreamDecoder` and tokio's `FramedRead` do), or call [`ChitchatCodec::reset`] first.
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<ChitchatEnvelope>> {
-        let Some((frame, len)) = self.decode_prefix(src)? else {
+        if src.len() < self.needed {
+            return Ok(None);
+        }
+        let parsed = self.parse(src);
+        self.needed = match &parsed {
+            Ok(Err(needed)) => *needed,
+            _ => 0,
+        };
+        let Ok((frame, len)) = parsed? else {
             return Ok(None);
         };
         let _ = src.split_to(len);
@@ -1691,6 +1721,48 @@ mod tests {
             version,
             status: DeletionStatusMutation::Set,
         }
+    }
+
+    /// A message trickled one byte at a time is parsed again only when a field can complete,
+    /// not on every byte, and decodes as in one piece.
+    #[test]
+    fn trickled_bytes_reparse_once_per_field() {
+        let node_digests = (0..500u64)
+            .map(|i| {
+                let digest = NodeDigest {
+                    heartbeat: i,
+                    last_gc_version: 0,
+                    max_version: i,
+                };
+                (id(&format!("node-{i:04}"), "10.0.0.1:7000"), digest)
+            })
+            .collect();
+        let envelope = ChitchatEnvelope {
+            version: ProtocolVersion::V0,
+            message: ChitchatMessage::Syn {
+                cluster_id: "cluster".into(),
+                digest: Digest { node_digests },
+            },
+        };
+        let bytes = encode(&envelope).unwrap();
+        let mut codec = ChitchatCodec::default();
+        let mut buf = BytesMut::new();
+        let mut parses = 0;
+        let mut decoded = None;
+        for &b in &bytes {
+            buf.put_u8(b);
+            parses += usize::from(buf.len() >= codec.needed);
+            if let Some(frame) = codec.decode(&mut buf).unwrap() {
+                decoded = Some(frame);
+            }
+        }
+        assert_eq!(decoded, Some(envelope));
+        // Each entry has 8 fixed-size or length-prefixed reads.
+        assert!(
+            parses <= 10 * 500,
+            "{parses} parses for {} bytes",
+            bytes.len()
+        );
     }
 
     #[test]
