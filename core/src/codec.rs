@@ -52,7 +52,8 @@ impl Limits {
 /// - `decode` returns `Ok(None)` when `src` holds a proper prefix of a frame and then leaves
 ///   `src` untouched; it never reserves memory for a length the frame declares;
 /// - on `Ok(Some(frame))` exactly that frame's bytes have been removed from the front of `src`;
-/// - error offsets count from the start of `src`;
+/// - error offsets count from the start of `src`; after an error the stream is broken (the
+///   bytes of the offending frame may or may not have been removed from `src`);
 /// - `encoded_len(f)` is exactly the number of bytes `encode(f)` appends.
 pub trait Codec {
     /// The decoded frame (message) type.

@@ -307,10 +307,12 @@ impl Codec for DataexchangeCodec {
                 self.limits.max_frame_size,
             ));
         }
-        let total = HEADER_LEN + length as usize;
-        if src.len() < total {
+        // In u64: on a 32-bit target a 4 GiB limit plus the header would wrap a usize.
+        let total = HEADER_LEN as u64 + u64::from(length);
+        if (src.len() as u64) < total {
             return Ok(None);
         }
+        let total = total as usize;
         let mut frame = src.split_to(total).freeze();
         frame.advance(HEADER_LEN);
         parse_payload(frame_type, frame).map(Some)
