@@ -1191,6 +1191,121 @@ mod tests {
         }
     }
 
+    /// Feed `input` one byte at a time through a [`crate::StreamDecoder`]: the frames and the
+    /// number of header bytes the scanner examined.
+    fn trickle(input: &[u8]) -> (Vec<Dmsg>, u64) {
+        EXAMINED.with(|n| n.set(0));
+        let mut decoder = crate::StreamDecoder::new(DnodeCodec::default());
+        let mut frames = Vec::new();
+        for b in input {
+            frames.extend(decoder.feed(std::slice::from_ref(b)).unwrap());
+        }
+        decoder.finish().unwrap();
+        (frames, EXAMINED.with(|n| n.get()))
+    }
+
+    #[test]
+    fn trickled_header_costs_linear_time() {
+        let tail = b" 3 0 1 1 *1 d *5\r\nhello";
+        let mut spaces = vec![b' '; 16_000];
+        spaces.extend(b"$2014$ 7");
+        spaces.extend(tail);
+        let mut zeros = MAGIC_STR.to_vec();
+        zeros.extend(vec![b'0'; 16_000]);
+        zeros.push(b'7');
+        zeros.extend(tail);
+        for input in [spaces, zeros] {
+            let header_text = input.len() - b"d".len() - b"hello".len();
+            let (frames, examined) = trickle(&input);
+            assert_eq!(frames, vec![decode(&input).unwrap()]);
+            assert_eq!(frames[0].id, 7);
+            assert_eq!(&frames[0].payload[..], b"hello");
+            // Each header-text byte once (a scan restarted per byte would be ~128 million).
+            assert_eq!(examined, header_text as u64);
+            assert!(examined <= 2 * input.len() as u64);
+        }
+    }
+
+    #[test]
+    fn trickled_frames_examine_each_header_byte_once() {
+        let mut input = Vec::new();
+        let mut codec = DnodeCodec::new();
+        for id in 0..20u64 {
+            let mut msg = Dmsg::new(id, DmsgType::Res, Bytes::from(vec![b'p'; id as usize]));
+            msg.data = Bytes::from(vec![b'k'; 1 + id as usize]);
+            input.extend(codec::encode_to_vec(&mut codec, &msg).unwrap());
+        }
+        let (frames, examined) = trickle(&input);
+        assert_eq!(frames.len(), 20);
+        let text: u64 = frames
+            .iter()
+            .map(|m| (encode(m).unwrap().len() - m.data.len() - m.payload.len()) as u64)
+            .sum();
+        assert_eq!(examined, text);
+    }
+
+    #[test]
+    fn partial_parse_is_kept_until_reset() {
+        let whole = b"   $2014$ 12 3 0 1 1 *1 d *5\r\nhello";
+        let mut codec = DnodeCodec::new();
+        let mut buf = BytesMut::from(&whole[..15]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        assert_eq!(codec.scan.pos, 15);
+        // Another buffer, as long as the parsed part: only reset() makes it safe.
+        codec.reset();
+        let other = b"   $2014$ 34 3 0 1 1 *1 d *0\r\n";
+        let mut buf = BytesMut::from(&other[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap().unwrap().id, 34);
+        assert!(buf.is_empty());
+        // Header complete, payload missing: kept, then completed.
+        let mut buf = BytesMut::from(&whole[..whole.len() - 2]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        assert!(codec.pending.is_some());
+        buf.extend_from_slice(b"lo");
+        assert_eq!(
+            &codec.decode(&mut buf).unwrap().unwrap().payload[..],
+            b"hello"
+        );
+        assert_eq!((codec.scan.pos, codec.pending.is_none()), (0, true));
+        // A shorter buffer than the parsed part starts afresh.
+        let mut buf = BytesMut::from(&whole[..20]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        let mut buf = BytesMut::from(&b"   $2014$ x"[..]);
+        let e = codec.decode(&mut buf).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(10)));
+        // decode_exact and frame_length parse their input afresh and leave no state.
+        let mut buf = BytesMut::from(&whole[..20]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        assert_eq!(codec::decode_exact(&mut codec, other).unwrap().id, 34);
+        assert_eq!(codec.scan.pos, 0);
+        assert_eq!(codec::frame_length(&mut codec, &whole[..20]).unwrap(), None);
+        assert_eq!(codec.scan.pos, 0);
+    }
+
+    #[test]
+    fn errors_and_new_limits_forget_the_partial_parse() {
+        let mut codec = DnodeCodec::new();
+        let mut buf = BytesMut::from(&b"   $2014$ 1 3 0 1 1 *9"[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        // mlen 9 passed the default limit; with a smaller one the header is checked again.
+        codec
+            .set_limits(Limits {
+                max_frame_size: 8,
+                max_decompressed_size: 0,
+            })
+            .unwrap();
+        buf.extend_from_slice(b" ");
+        let e = codec.decode(&mut buf).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::TooLarge, Some(20)));
+        assert_eq!(codec.scan.pos, 0);
+        let mut buf = BytesMut::from(&b"   $2014$ 1 3 0 1 1 *1 d *0\r\n"[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap().unwrap().id, 1);
+        let mut buf = BytesMut::from(&b"   $2014$ 1 3 x"[..]);
+        let e = codec.decode(&mut buf).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(14)));
+        assert_eq!(codec.scan.pos, 0);
+    }
+
     #[test]
     fn dispatch_follows_dmsg_process() {
         let control: Vec<u8> = (0..=255)
