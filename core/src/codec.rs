@@ -89,8 +89,14 @@ pub trait Codec {
         ))
     }
 
-    /// Decode one frame from the front of `src`.
+    /// Decode one frame from the front of `src`. A codec may keep how far it parsed between
+    /// calls: after `Ok(None)` the next call must be given the same buffer with bytes appended
+    /// (as [`crate::StreamDecoder`] does), or follow [`Codec::reset`].
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Self::Frame>>;
+
+    /// Forget a partial parse left by a `decode` that returned `Ok(None)`, so the next call
+    /// may be given an unrelated buffer. Codecs that keep no state between calls do nothing.
+    fn reset(&mut self) {}
 
     /// Exact encoded size of `frame`.
     fn encoded_len(&self, frame: &Self::Frame) -> Result<usize>;
@@ -112,9 +118,14 @@ pub trait Codec {
 
 /// Decode exactly one frame from `input`: truncated input is `incomplete`, bytes after the
 /// frame are `trailing_bytes`.
+///
+/// The codec parses `input` afresh and keeps no partial parse afterwards ([`Codec::reset`]).
 pub fn decode_exact<C: Codec>(codec: &mut C, input: &[u8]) -> Result<C::Frame> {
     let protocol = codec.protocol();
-    exactly_one(protocol, input, |buf| codec.decode(buf))
+    codec.reset();
+    let result = exactly_one(protocol, input, |buf| codec.decode(buf));
+    codec.reset();
+    result
 }
 
 /// The one-frame rule shared by [`decode_exact`] and `AnyCodec::decode_exact`.
@@ -142,8 +153,13 @@ pub(crate) fn exactly_one<F>(
 
 /// Length of the complete, fully validated first frame of `input`; `None` if more bytes are
 /// needed.
+///
+/// The codec parses `input` afresh and keeps no partial parse afterwards ([`Codec::reset`]).
 pub fn frame_length<C: Codec>(codec: &mut C, input: &[u8]) -> Result<Option<usize>> {
-    measure_first(input, |buf| codec.decode(buf))
+    codec.reset();
+    let result = measure_first(input, |buf| codec.decode(buf));
+    codec.reset();
+    result
 }
 
 /// Shared by [`frame_length`] and `AnyCodec::frame_length`.

@@ -197,6 +197,12 @@ macro_rules! protocols {
                 }
             }
 
+            fn reset(&mut self) {
+                match self {
+                    $(AnyCodec::$variant(c) => c.reset(),)*
+                }
+            }
+
             fn encoded_len(&self, frame: &AnyFrame) -> Result<usize> {
                 match (self, frame) {
                     $((AnyCodec::$variant(c), AnyFrame::$variant(f)) => c.encoded_len(f),)*

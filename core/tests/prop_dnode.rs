@@ -1,10 +1,10 @@
 //! Property tests for the DNODE codec: round trips, and stream decoding in any chunking equals
 //! one-shot decoding, with and without garbage before the magic.
 
-use bytes::Bytes;
+use bytes::{Bytes, BytesMut};
 use proptest::prelude::*;
 use wire_core::dnode::{self, Dmsg, DmsgType, DnodeCodec, Flavour};
-use wire_core::{decode_all, encode_to_vec, Codec, ErrorKind, StreamDecoder};
+use wire_core::{decode_all, encode_to_vec, Codec, Error, ErrorKind, Protocol, StreamDecoder};
 
 fn arb_dmsg() -> impl Strategy<Value = Dmsg> {
     (
@@ -43,6 +43,75 @@ fn stream(bytes: &[u8], sizes: &[usize]) -> wire_core::Result<Vec<Dmsg>> {
     frames.extend(decoder.feed(&[])?);
     decoder.finish()?;
     Ok(frames)
+}
+
+/// What [`stream`] does, with a borrowed codec that keeps its state across calls (and across
+/// streams): one buffer grown by the chunks `sizes` gives (cycled), decoded after each chunk (so a
+/// codec left in a bad state would see a buffer at least as long as before). A
+/// stream ending inside a frame is `incomplete` and `reset()` lets the codec take the next one;
+/// after an error the codec is given the next stream as it is.
+fn drive(codec: &mut DnodeCodec, bytes: &[u8], sizes: &[usize]) -> wire_core::Result<Vec<Dmsg>> {
+    let mut buf = BytesMut::new();
+    let mut frames = Vec::new();
+    let mut position = 0;
+    let mut at = 0;
+    for size in sizes.iter().cycle() {
+        if at >= bytes.len() {
+            break;
+        }
+        let end = (at + size).min(bytes.len());
+        buf.extend_from_slice(&bytes[at..end]);
+        at = end;
+        loop {
+            let before = buf.len();
+            match codec.decode(&mut buf) {
+                Ok(Some(frame)) => {
+                    position += before - buf.len();
+                    frames.push(frame);
+                }
+                Ok(None) => break,
+                Err(e) => return Err(e.shifted(position)),
+            }
+        }
+    }
+    if buf.is_empty() {
+        return Ok(frames);
+    }
+    codec.reset();
+    Err(Error::incomplete(
+        Protocol::Dnode,
+        bytes.len(),
+        format!("stream ends inside a frame ({} bytes buffered)", buf.len()),
+    ))
+}
+
+/// A stream built from `msgs`: as encoded, after garbage, cut short, or with one byte replaced.
+fn arb_stream() -> impl Strategy<Value = Vec<u8>> {
+    (
+        prop::collection::vec(arb_dmsg(), 1..4),
+        0..4u8,
+        prop::collection::vec(
+            any::<u8>().prop_filter("not space or $", |b| *b != b' ' && *b != b'$'),
+            1..8,
+        ),
+        any::<prop::sample::Index>(),
+        any::<u8>(),
+    )
+        .prop_map(|(msgs, how, garbage, at, byte)| {
+            let mut bytes = concat(&msgs);
+            match how {
+                0 => {}
+                1 => {
+                    bytes.splice(0..0, garbage);
+                }
+                2 => bytes.truncate(at.index(bytes.len())),
+                _ => {
+                    let i = at.index(bytes.len());
+                    bytes[i] = byte;
+                }
+            }
+            bytes
+        })
 }
 
 fn concat(msgs: &[Dmsg]) -> Vec<u8> {
@@ -136,6 +205,23 @@ proptest! {
         let e = decoder.next_frame().unwrap_err();
         prop_assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(good.len())));
         prop_assert_eq!(stream(&bytes, &sizes).unwrap_err(), e);
+    }
+
+    #[test]
+    fn one_codec_reused_across_chunkings_equals_one_shot(
+        streams in prop::collection::vec(arb_stream(), 1..6),
+        sizes in prop::collection::vec(1usize..48, 1..12),
+    ) {
+        // One codec for every stream and chunking: its state after a frame, an error or
+        // reset() never leaks into what comes next.
+        let mut codec = DnodeCodec::default();
+        for bytes in &streams {
+            let whole = decode_all(DnodeCodec::default(), bytes);
+            prop_assert_eq!(&drive(&mut codec, bytes, &sizes), &whole);
+            prop_assert_eq!(&drive(&mut codec, bytes, &[1]), &whole);
+            prop_assert_eq!(&drive(&mut codec, bytes, &[bytes.len().max(1)]), &whole);
+            prop_assert_eq!(&stream(bytes, &sizes), &whole);
+        }
     }
 
     #[test]

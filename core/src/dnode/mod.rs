@@ -333,13 +333,24 @@ impl DmsgHeader {
 /// [`MAX_FRAME_SIZE`], at most u32::MAX; equal is accepted). Option `flavour` = `plain` |
 /// `gossip` picks the placeholder written for an empty data field.
 ///
-/// The codec keeps no parse state between calls: a header is re-scanned when more bytes
-/// arrive (it is at most [`MAX_HEADER_TEXT_LEN`] bytes plus the data field), so one codec
-/// can be reused on unrelated buffers.
+/// Decoding is resumable, like tokio-util's `LinesCodec`: when [`Codec::decode`] returns
+/// `Ok(None)` the codec keeps how far it parsed the header (or the whole header, when only
+/// payload bytes are missing), so each byte is examined once however the stream is chunked.
+/// The next `decode` call must therefore be given the same buffer with bytes appended, as
+/// [`crate::StreamDecoder`] and tokio's `FramedRead` do. To decode an unrelated buffer after
+/// `Ok(None)`, call [`DnodeCodec::reset`] first (a buffer shorter than the bytes already parsed
+/// is detected and starts a fresh parse, but that is a safety net, not the contract). The
+/// partial parse is forgotten when a frame or an error is returned, when the limits change,
+/// and by [`crate::decode_exact`] and [`crate::frame_length`], which parse their input afresh.
+/// [`DnodeCodec::parse_header`] keeps no state: it scans its input from the start each time.
 #[derive(Debug, Clone)]
 pub struct DnodeCodec {
     limits: Limits,
     flavour: Flavour,
+    /// The header parsed so far by `decode`.
+    scan: Scanner,
+    /// The parsed header while its payload is incomplete.
+    pending: Option<Scanned>,
 }
 
 impl Default for DnodeCodec {
@@ -347,6 +358,8 @@ impl Default for DnodeCodec {
         DnodeCodec {
             limits: Self::DEFAULT_LIMITS,
             flavour: Flavour::Plain,
+            scan: Scanner::default(),
+            pending: None,
         }
     }
 }
@@ -372,6 +385,13 @@ impl DnodeCodec {
     /// The writer flavour.
     pub fn flavour(&self) -> Flavour {
         self.flavour
+    }
+
+    /// Forget a partial parse, so the next [`Codec::decode`] starts at byte 0 of the buffer it
+    /// is given (to reuse the codec on another buffer after `Ok(None)`).
+    pub fn reset(&mut self) {
+        self.scan = Scanner::default();
+        self.pending = None;
     }
 
     /// Parse only the header at the front of `input`: the header and its length in bytes
@@ -474,13 +494,20 @@ impl DnodeCodec {
 impl Codec for DnodeCodec {
     type Frame = Dmsg;
 
+    /// Also forgets a partial parse: the next `decode` checks the header against the new
+    /// limits from its first byte.
     fn set_limits(&mut self, limits: Limits) -> Result<()> {
         self.limits = limits.check_u32_lengths(P)?;
+        self.reset();
         Ok(())
     }
 
     fn protocol(&self) -> Protocol {
         P
+    }
+
+    fn reset(&mut self) {
+        DnodeCodec::reset(self);
     }
 
     fn limits(&self) -> Limits {
@@ -508,14 +535,28 @@ impl Codec for DnodeCodec {
     }
 
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<Dmsg>> {
-        let Some(h) = scan_header(src, &self.limits)? else {
-            return Ok(None);
+        if src.len() < self.scan.pos {
+            // Not the buffer the partial parse was made on (see the type's docs).
+            self.reset();
+        }
+        let h = match self.pending.take() {
+            Some(h) => h,
+            None => match self.scan.scan(src, &self.limits) {
+                Ok(Some(h)) => h,
+                Ok(None) => return Ok(None),
+                Err(e) => {
+                    self.reset();
+                    return Err(e);
+                }
+            },
         };
         // plen <= max_frame_size <= u32::MAX was checked, so this cannot overflow.
         let total = h.len + h.plen as usize;
         if src.len() < total {
+            self.pending = Some(h);
             return Ok(None);
         }
+        self.reset();
         let frame = src.split_to(total).freeze();
         let data = frame.slice(h.data.clone());
         let payload = frame.slice(h.len..);
@@ -610,7 +651,7 @@ fn put_decimal(dst: &mut BytesMut, mut n: u64) {
 }
 
 /// A scanned header: numeric fields, where the data field is, and the header length.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Scanned {
     id: u64,
     r#type: u8,
@@ -636,16 +677,91 @@ impl Scanned {
     }
 }
 
-/// Reads one header from the front of a buffer; `None` from a step means "need more".
-struct Scanner<'a> {
-    input: &'a [u8],
+/// A resumable header scanner: an explicit state machine over the header bytes. Every field
+/// lives here rather than on the stack, so a scan that ran out of bytes continues where it
+/// stopped when it is given the same buffer with more bytes appended, and each byte is examined
+/// once whatever the chunking. `Scanner::default()` starts at byte 0.
+#[derive(Debug, Clone, Default)]
+struct Scanner {
+    /// Offset of the next byte to examine.
     pos: usize,
-    /// Bytes of the data field skipped so far (not counted as header text).
+    /// Length of the data field once skipped (not counted as header text).
     data_len: usize,
+    /// What the next byte must be.
+    stage: Stage,
+    /// id, type, flags and version, as read so far.
+    values: [u64; 4],
+    same_dc: bool,
+    /// The decimal field being read (mlen, then plen once the data field is skipped).
+    number: Number,
+    /// Where the data field is, once mlen is known.
+    data: std::ops::Range<usize>,
 }
 
+/// The parts of a header, in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+enum Stage {
+    /// Leading spaces, up to the `$` that starts the magic.
+    #[default]
+    Spaces,
+    /// The rest of the magic: how many of its bytes matched so far.
+    Magic(usize),
+    /// Exactly one space after the magic.
+    MagicSpace,
+    /// One of the numeric fields before same_dc.
+    Field(Field),
+    SameDc,
+    /// The single space after same_dc.
+    SameDcSpace,
+    /// mlen, with any `*` before it.
+    Mlen,
+    /// The data field: skipped whole once all of it is buffered, never examined.
+    Data,
+    /// Spaces up to the `*` before plen.
+    PlenStar,
+    /// plen, ended by CR.
+    Plen,
+    /// The LF after the CR.
+    Lf,
+}
+
+/// A decimal field being read: its value so far, its offset and whether the last byte was a
+/// digit.
+#[derive(Debug, Clone, Copy, Default)]
+struct Number {
+    value: u64,
+    start: usize,
+    prev_digit: bool,
+}
+
+/// How a decimal field is read: its name and maximum, the byte ending it, whether `*` is
+/// skipped and whether the field may be empty.
+struct NumberRule {
+    what: &'static str,
+    max: u64,
+    end: u8,
+    stars: bool,
+    empty_ok: bool,
+}
+
+const MLEN: NumberRule = NumberRule {
+    what: "mlen",
+    max: u32::MAX as u64,
+    end: b' ',
+    stars: true,
+    empty_ok: false,
+};
+
+const PLEN: NumberRule = NumberRule {
+    what: "plen",
+    max: u32::MAX as u64,
+    end: b'\r',
+    stars: false,
+    empty_ok: true,
+};
+
 /// The numeric fields between the magic and same_dc, each ended by one space.
-#[derive(Clone, Copy)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 enum Field {
     Id,
     Type,
@@ -654,39 +770,86 @@ enum Field {
 }
 
 impl Field {
-    fn name(self) -> &'static str {
-        match self {
-            Field::Id => "id",
-            Field::Type => "type",
-            Field::Flags => "flags",
-            Field::Version => "version",
+    fn rule(self) -> NumberRule {
+        let (what, max) = match self {
+            Field::Id => ("id", u64::MAX),
+            Field::Type => ("type", u8::MAX.into()),
+            Field::Flags => ("flags", u8::MAX.into()),
+            Field::Version => ("version", u8::MAX.into()),
+        };
+        NumberRule {
+            what,
+            max,
+            end: b' ',
+            stars: false,
+            empty_ok: false,
         }
     }
 
-    fn max(self) -> u64 {
+    /// Its slot in [`Scanner::values`].
+    fn index(self) -> usize {
+        self as usize
+    }
+
+    /// The field after this one; `None` after version (same_dc comes next).
+    fn next(self) -> Option<Field> {
         match self {
-            Field::Id => u64::MAX,
-            _ => u8::MAX.into(),
+            Field::Id => Some(Field::Type),
+            Field::Type => Some(Field::Flags),
+            Field::Flags => Some(Field::Version),
+            Field::Version => None,
         }
     }
 }
 
-impl<'a> Scanner<'a> {
+#[cfg(test)]
+thread_local! {
+    /// Header bytes examined by [`Scanner::next`] on this thread (tests measure the cost of a
+    /// trickled header with it).
+    static EXAMINED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+impl Scanner {
+    /// Scan from where the last call stopped. `Ok(None)`: every byte of `input` is examined
+    /// and more are needed; the state is kept for the next call, which must get the same
+    /// bytes (and possibly more).
+    fn scan(&mut self, input: &[u8], limits: &Limits) -> Result<Option<Scanned>> {
+        loop {
+            if self.stage == Stage::Data {
+                let mlen = self.data.len();
+                if input.len().saturating_sub(self.pos) < mlen {
+                    return Ok(None);
+                }
+                self.pos += mlen;
+                self.data_len = mlen;
+                self.stage = Stage::PlenStar;
+            }
+            let Some(b) = self.next(input) else {
+                return self.stop(input);
+            };
+            if let Some(scanned) = self.step(b, limits)? {
+                return Ok(Some(scanned));
+            }
+        }
+    }
+
     /// The next header-text byte; `None` at the end of the input or of the text cap
     /// ([`Scanner::stop`] tells which).
     #[inline]
-    fn next(&mut self) -> Option<u8> {
-        let b = *self.input.get(self.pos)?;
+    fn next(&mut self, input: &[u8]) -> Option<u8> {
+        let b = *input.get(self.pos)?;
         if self.pos - self.data_len >= MAX_HEADER_TEXT_LEN {
             return None;
         }
+        #[cfg(test)]
+        EXAMINED.with(|n| n.set(n.get() + 1));
         self.pos += 1;
         Some(b)
     }
 
     /// Why [`Scanner::next`] returned `None`: need more bytes, or the header text is too long.
-    fn stop<T>(&self) -> Result<Option<T>> {
-        if self.pos < self.input.len() {
+    fn stop<T>(&self, input: &[u8]) -> Result<Option<T>> {
+        if self.pos < input.len() {
             return Err(Error::at(
                 P,
                 ErrorKind::TooLarge,
@@ -697,101 +860,143 @@ impl<'a> Scanner<'a> {
         Ok(None)
     }
 
+    /// Malformed at the byte just read.
     fn bad(&self, reason: impl Into<std::borrow::Cow<'static, str>>) -> Error {
         Error::malformed(P, self.pos.saturating_sub(1), reason)
     }
 
-    /// A decimal field ended by `end`: at least one digit (leading zeros allowed, `*`
-    /// skipped where `stars`), value at most `max`. Returns the value and the field's offset.
-    fn number(
-        &mut self,
-        what: &'static str,
-        max: u64,
-        end: u8,
-        stars: bool,
-        empty_ok: bool,
-    ) -> Result<Option<(u64, usize)>> {
-        let start = self.pos;
-        let mut value: u64 = 0;
-        let mut prev_digit = false;
-        loop {
-            let Some(b) = self.next() else {
-                return self.stop();
-            };
-            match b {
-                b'0'..=b'9' => {
-                    value = value
-                        .checked_mul(10)
-                        .and_then(|v| v.checked_add(u64::from(b - b'0')))
-                        .filter(|&v| v <= max)
-                        .ok_or_else(|| self.bad(format!("{what} exceeds {max}")))?;
-                    prev_digit = true;
-                }
-                b'*' if stars => prev_digit = false,
-                b if b == end && (prev_digit || empty_ok) => return Ok(Some((value, start))),
-                b if b == end => {
-                    return Err(self.bad(format!("{what}: a digit must come before the end")))
-                }
-                other => {
-                    return Err(self.bad(format!(
-                        "{what}: unexpected byte 0x{other:02x} in a decimal field"
-                    )))
-                }
+    /// Start reading a decimal field at the next byte.
+    fn begin_number(&mut self, stage: Stage) {
+        self.number = Number {
+            value: 0,
+            start: self.pos,
+            prev_digit: false,
+        };
+        self.stage = stage;
+    }
+
+    /// One byte of a decimal field: at least one digit (leading zeros allowed, `*` skipped
+    /// where the rule says), value at most the rule's maximum. The value once the field's end
+    /// byte is read.
+    fn number_byte(&mut self, b: u8, rule: &NumberRule) -> Result<Option<u64>> {
+        let NumberRule {
+            what,
+            max,
+            end,
+            stars,
+            empty_ok,
+        } = *rule;
+        match b {
+            b'0'..=b'9' => {
+                self.number.value = self
+                    .number
+                    .value
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(b - b'0')))
+                    .filter(|&v| v <= max)
+                    .ok_or_else(|| self.bad(format!("{what} exceeds {max}")))?;
+                self.number.prev_digit = true;
+                Ok(None)
             }
+            b'*' if stars => {
+                self.number.prev_digit = false;
+                Ok(None)
+            }
+            b if b == end && (self.number.prev_digit || empty_ok) => Ok(Some(self.number.value)),
+            b if b == end => Err(self.bad(format!("{what}: a digit must come before the end"))),
+            other => Err(self.bad(format!(
+                "{what}: unexpected byte 0x{other:02x} in a decimal field"
+            ))),
         }
     }
 
-    fn scan(&mut self, limits: &Limits) -> Result<Option<Scanned>> {
-        // Leading spaces, then the magic token and exactly one space.
-        loop {
-            match self.next() {
-                None => return self.stop(),
-                Some(b' ') => {}
-                Some(b'$') => break,
-                Some(other) => {
+    /// Consume one header-text byte; the header once its last byte is read.
+    fn step(&mut self, b: u8, limits: &Limits) -> Result<Option<Scanned>> {
+        match self.stage {
+            Stage::Spaces => match b {
+                b' ' => {}
+                b'$' => self.stage = Stage::Magic(1),
+                other => {
                     return Err(self.bad(format!(
                         "expected the magic $2014$, found byte 0x{other:02x}"
                     )))
                 }
+            },
+            Stage::Magic(matched) => {
+                if MAGIC.get(matched) != Some(&b) {
+                    return Err(self.bad("bad magic: expected $2014$"));
+                }
+                self.stage = if matched + 1 < MAGIC.len() {
+                    Stage::Magic(matched + 1)
+                } else {
+                    Stage::MagicSpace
+                };
+            }
+            Stage::MagicSpace => {
+                if b != b' ' {
+                    return Err(self.bad("expected one space after the magic"));
+                }
+                self.begin_number(Stage::Field(Field::Id));
+            }
+            Stage::Field(field) => {
+                if let Some(value) = self.number_byte(b, &field.rule())? {
+                    if let Some(slot) = self.values.get_mut(field.index()) {
+                        *slot = value;
+                    }
+                    match field.next() {
+                        Some(next) => self.begin_number(Stage::Field(next)),
+                        None => self.stage = Stage::SameDc,
+                    }
+                }
+            }
+            Stage::SameDc => {
+                self.same_dc = match b {
+                    b'0' => false,
+                    b'1' => true,
+                    _ => return Err(self.bad("same_dc must be 0 or 1")),
+                };
+                self.stage = Stage::SameDcSpace;
+            }
+            Stage::SameDcSpace => {
+                if b != b' ' {
+                    return Err(self.bad("same_dc must be the single digit 0 or 1"));
+                }
+                self.begin_number(Stage::Mlen);
+            }
+            Stage::Mlen => {
+                if let Some(mlen) = self.number_byte(b, &MLEN)? {
+                    self.end_mlen(mlen, limits)?;
+                }
+            }
+            // `scan` skips the data field before it reads a byte, so no byte reaches here.
+            Stage::Data => {}
+            Stage::PlenStar => match b {
+                b' ' => {}
+                b'*' => self.begin_number(Stage::Plen),
+                other => {
+                    return Err(self.bad(format!(
+                        "expected ' *' and plen after the data field, found byte 0x{other:02x}"
+                    )))
+                }
+            },
+            Stage::Plen => {
+                if self.number_byte(b, &PLEN)?.is_some() {
+                    self.stage = Stage::Lf;
+                }
+            }
+            Stage::Lf => {
+                if b != b'\n' {
+                    return Err(self.bad("CR not followed by LF at the end of the header"));
+                }
+                return self.finish(limits).map(Some);
             }
         }
-        for &expected in &MAGIC[1..] {
-            match self.next() {
-                None => return self.stop(),
-                Some(b) if b == expected => {}
-                Some(_) => return Err(self.bad("bad magic: expected $2014$")),
-            }
-        }
-        match self.next() {
-            None => return self.stop(),
-            Some(b' ') => {}
-            Some(_) => return Err(self.bad("expected one space after the magic")),
-        }
-        let mut values = [0u64; 4];
-        for (slot, field) in
-            values
-                .iter_mut()
-                .zip([Field::Id, Field::Type, Field::Flags, Field::Version])
-        {
-            match self.number(field.name(), field.max(), b' ', false, false)? {
-                None => return self.stop(),
-                Some((v, _)) => *slot = v,
-            }
-        }
-        let same_dc = match self.next() {
-            None => return self.stop(),
-            Some(b'0') => false,
-            Some(b'1') => true,
-            Some(_) => return Err(self.bad("same_dc must be 0 or 1")),
-        };
-        match self.next() {
-            None => return self.stop(),
-            Some(b' ') => {}
-            Some(_) => return Err(self.bad("same_dc must be the single digit 0 or 1")),
-        }
-        let Some((mlen, mlen_at)) = self.number("mlen", u32::MAX.into(), b' ', true, false)? else {
-            return Ok(None);
-        };
+        Ok(None)
+    }
+
+    /// mlen is read: check it and go on to the data field.
+    fn end_mlen(&mut self, mlen: u64, limits: &Limits) -> Result<()> {
+        let mlen_at = self.number.start;
         if mlen == 0 {
             return Err(Error::malformed(
                 P,
@@ -810,33 +1015,18 @@ impl<'a> Scanner<'a> {
         }
         // mlen <= max_frame_size <= u32::MAX, so it fits usize on every supported target.
         let mlen = mlen as usize;
-        let data = self.pos..self.pos.saturating_add(mlen);
-        if self.input.len() - self.pos < mlen {
-            return Ok(None);
-        }
-        self.pos += mlen;
-        self.data_len = mlen;
-        loop {
-            match self.next() {
-                None => return self.stop(),
-                Some(b' ') => {}
-                Some(b'*') => break,
-                Some(other) => {
-                    return Err(self.bad(format!(
-                        "expected ' *' and plen after the data field, found byte 0x{other:02x}"
-                    )))
-                }
-            }
-        }
-        let Some((plen, plen_at)) = self.number("plen", u32::MAX.into(), b'\r', false, true)?
-        else {
-            return Ok(None);
-        };
-        match self.next() {
-            None => return self.stop(),
-            Some(b'\n') => {}
-            Some(_) => return Err(self.bad("CR not followed by LF at the end of the header")),
-        }
+        self.data = self.pos..self.pos.saturating_add(mlen);
+        self.stage = Stage::Data;
+        Ok(())
+    }
+
+    /// The final LF is read: check plen and return the header.
+    fn finish(&self, limits: &Limits) -> Result<Scanned> {
+        let Number {
+            value: plen,
+            start: plen_at,
+            ..
+        } = self.number;
         if plen > limits.max_frame_size {
             return Err(Error::too_large(
                 P,
@@ -846,29 +1036,25 @@ impl<'a> Scanner<'a> {
                 limits.max_frame_size,
             ));
         }
-        let [id, r#type, flags, version] = values;
+        let [id, r#type, flags, version] = self.values;
         // Each value was range-checked against its field's maximum while it was read.
-        Ok(Some(Scanned {
+        Ok(Scanned {
             id,
             r#type: r#type as u8,
             // Dynomite's parser and the port keep only the low nibble (16 reads as 0).
             flags: (flags & FLAGS_MASK) as u8,
             version: version as u8,
-            same_dc,
-            data,
+            same_dc: self.same_dc,
+            data: self.data.clone(),
             plen: plen as u32,
             len: self.pos,
-        }))
+        })
     }
 }
 
+/// One fresh scan of a whole input (the header-only API).
 fn scan_header(input: &[u8], limits: &Limits) -> Result<Option<Scanned>> {
-    Scanner {
-        input,
-        pos: 0,
-        data_len: 0,
-    }
-    .scan(limits)
+    Scanner::default().scan(input, limits)
 }
 
 #[cfg(test)]
@@ -1003,6 +1189,121 @@ mod tests {
             assert_eq!(codec.decode(&mut buf).unwrap(), None, "prefix {n}");
             assert_eq!(buf.len(), n);
         }
+    }
+
+    /// Feed `input` one byte at a time through a [`crate::StreamDecoder`]: the frames and the
+    /// number of header bytes the scanner examined.
+    fn trickle(input: &[u8]) -> (Vec<Dmsg>, u64) {
+        EXAMINED.with(|n| n.set(0));
+        let mut decoder = crate::StreamDecoder::new(DnodeCodec::default());
+        let mut frames = Vec::new();
+        for b in input {
+            frames.extend(decoder.feed(std::slice::from_ref(b)).unwrap());
+        }
+        decoder.finish().unwrap();
+        (frames, EXAMINED.with(|n| n.get()))
+    }
+
+    #[test]
+    fn trickled_header_costs_linear_time() {
+        let tail = b" 3 0 1 1 *1 d *5\r\nhello";
+        let mut spaces = vec![b' '; 16_000];
+        spaces.extend(b"$2014$ 7");
+        spaces.extend(tail);
+        let mut zeros = MAGIC_STR.to_vec();
+        zeros.extend(vec![b'0'; 16_000]);
+        zeros.push(b'7');
+        zeros.extend(tail);
+        for input in [spaces, zeros] {
+            let header_text = input.len() - b"d".len() - b"hello".len();
+            let (frames, examined) = trickle(&input);
+            assert_eq!(frames, vec![decode(&input).unwrap()]);
+            assert_eq!(frames[0].id, 7);
+            assert_eq!(&frames[0].payload[..], b"hello");
+            // Each header-text byte once (a scan restarted per byte would be ~128 million).
+            assert_eq!(examined, header_text as u64);
+            assert!(examined <= 2 * input.len() as u64);
+        }
+    }
+
+    #[test]
+    fn trickled_frames_examine_each_header_byte_once() {
+        let mut input = Vec::new();
+        let mut codec = DnodeCodec::new();
+        for id in 0..20u64 {
+            let mut msg = Dmsg::new(id, DmsgType::Res, Bytes::from(vec![b'p'; id as usize]));
+            msg.data = Bytes::from(vec![b'k'; 1 + id as usize]);
+            input.extend(codec::encode_to_vec(&mut codec, &msg).unwrap());
+        }
+        let (frames, examined) = trickle(&input);
+        assert_eq!(frames.len(), 20);
+        let text: u64 = frames
+            .iter()
+            .map(|m| (encode(m).unwrap().len() - m.data.len() - m.payload.len()) as u64)
+            .sum();
+        assert_eq!(examined, text);
+    }
+
+    #[test]
+    fn partial_parse_is_kept_until_reset() {
+        let whole = b"   $2014$ 12 3 0 1 1 *1 d *5\r\nhello";
+        let mut codec = DnodeCodec::new();
+        let mut buf = BytesMut::from(&whole[..15]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        assert_eq!(codec.scan.pos, 15);
+        // Another buffer, as long as the parsed part: only reset() makes it safe.
+        codec.reset();
+        let other = b"   $2014$ 34 3 0 1 1 *1 d *0\r\n";
+        let mut buf = BytesMut::from(&other[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap().unwrap().id, 34);
+        assert!(buf.is_empty());
+        // Header complete, payload missing: kept, then completed.
+        let mut buf = BytesMut::from(&whole[..whole.len() - 2]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        assert!(codec.pending.is_some());
+        buf.extend_from_slice(b"lo");
+        assert_eq!(
+            &codec.decode(&mut buf).unwrap().unwrap().payload[..],
+            b"hello"
+        );
+        assert_eq!((codec.scan.pos, codec.pending.is_none()), (0, true));
+        // A shorter buffer than the parsed part starts afresh.
+        let mut buf = BytesMut::from(&whole[..20]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        let mut buf = BytesMut::from(&b"   $2014$ x"[..]);
+        let e = codec.decode(&mut buf).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(10)));
+        // decode_exact and frame_length parse their input afresh and leave no state.
+        let mut buf = BytesMut::from(&whole[..20]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        assert_eq!(codec::decode_exact(&mut codec, other).unwrap().id, 34);
+        assert_eq!(codec.scan.pos, 0);
+        assert_eq!(codec::frame_length(&mut codec, &whole[..20]).unwrap(), None);
+        assert_eq!(codec.scan.pos, 0);
+    }
+
+    #[test]
+    fn errors_and_new_limits_forget_the_partial_parse() {
+        let mut codec = DnodeCodec::new();
+        let mut buf = BytesMut::from(&b"   $2014$ 1 3 0 1 1 *9"[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap(), None);
+        // mlen 9 passed the default limit; with a smaller one the header is checked again.
+        codec
+            .set_limits(Limits {
+                max_frame_size: 8,
+                max_decompressed_size: 0,
+            })
+            .unwrap();
+        buf.extend_from_slice(b" ");
+        let e = codec.decode(&mut buf).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::TooLarge, Some(20)));
+        assert_eq!(codec.scan.pos, 0);
+        let mut buf = BytesMut::from(&b"   $2014$ 1 3 0 1 1 *1 d *0\r\n"[..]);
+        assert_eq!(codec.decode(&mut buf).unwrap().unwrap().id, 1);
+        let mut buf = BytesMut::from(&b"   $2014$ 1 3 x"[..]);
+        let e = codec.decode(&mut buf).unwrap_err();
+        assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(14)));
+        assert_eq!(codec.scan.pos, 0);
     }
 
     #[test]
