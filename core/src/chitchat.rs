@@ -1275,12 +1275,6 @@ impl ChitchatCodec {
         self.parse(buf).map(Result::ok)
     }
 
-    /// Forget what the last `decode` call learned about the buffer (call it before handing
-    /// [`Codec::decode`] a buffer that is not the previous one with bytes appended).
-    pub fn reset(&mut self) {
-        self.needed = 0;
-    }
-
     /// The message at the front of `buf` and its length, or how many bytes `buf` must hold
     /// before parsing can get further.
     fn parse(&self, buf: &[u8]) -> Result<std::result::Result<(ChitchatEnvelope, usize), usize>> {
@@ -1417,9 +1411,13 @@ impl Codec for ChitchatCodec {
         }
     }
 
+    fn reset(&mut self) {
+        self.needed = 0;
+    }
+
     /// Keeps how many bytes the message needs at least, so that calls with fewer bytes
     /// buffered return at once: after `Ok(None)`, pass the same buffer with bytes appended (as
-    /// `StreamDecoder` and tokio's `FramedRead` do), or call [`ChitchatCodec::reset`] first.
+    /// `StreamDecoder` and tokio's `FramedRead` do), or call [`Codec::reset`] first.
     fn decode(&mut self, src: &mut BytesMut) -> Result<Option<ChitchatEnvelope>> {
         if src.len() < self.needed {
             return Ok(None);

@@ -550,8 +550,17 @@ impl Codec for DnodeCodec {
                 }
             },
         };
-        // plen <= max_frame_size <= u32::MAX was checked, so this cannot overflow.
-        let total = h.len + h.plen as usize;
+        // Only a 32-bit target can overflow here (header and data up to 4 GiB, plus plen).
+        let Some(total) = h.len.checked_add(h.plen as usize) else {
+            self.reset();
+            return Err(Error::too_large(
+                P,
+                h.len,
+                "frame (header, data and payload)",
+                h.len as u64 + u64::from(h.plen),
+                usize::MAX as u64,
+            ));
+        };
         if src.len() < total {
             self.pending = Some(h);
             return Ok(None);
