@@ -97,7 +97,7 @@ impl FromStr for Protocol {
     }
 }
 
-/// Registers the protocols whose codecs are built: one line per protocol, in the order
+/// Registers every protocol's codec: one line per protocol, in the order
 /// [`detect`] tries them (most distinctive prefix first). Each module provides a codec type
 /// implementing [`Codec`] and `fn sniff(prefix: &[u8]) -> bool`.
 macro_rules! protocols {
