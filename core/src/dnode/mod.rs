@@ -813,7 +813,7 @@ impl Field {
 
 #[cfg(test)]
 thread_local! {
-    /// Header bytes examined by [`Scanner::next`] on this thread (tests measure the cost of a
+    /// Header bytes examined by [`Scanner::scan`] on this thread (tests measure the cost of a
     /// trickled header with it).
     static EXAMINED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
@@ -833,30 +833,29 @@ impl Scanner {
                 self.data_len = mlen;
                 self.stage = Stage::PlenStar;
             }
-            let Some(b) = self.next(input) else {
-                return self.stop(input);
-            };
-            if let Some(scanned) = self.step(b, limits)? {
+            // The header text that may be examined: up to the end of the input or the text cap,
+            // whichever comes first (so the cap is checked once per run, not per byte).
+            let end = self
+                .data_len
+                .saturating_add(MAX_HEADER_TEXT_LEN)
+                .min(input.len());
+            let text = input.get(..end).unwrap_or(input);
+            #[cfg(test)]
+            let before = self.pos;
+            let scanned = self.scan_text(text, limits);
+            #[cfg(test)]
+            EXAMINED.with(|n| n.set(n.get() + self.pos.saturating_sub(before) as u64));
+            if let Some(scanned) = scanned? {
                 return Ok(Some(scanned));
+            }
+            if self.stage != Stage::Data {
+                return self.stop(input);
             }
         }
     }
 
-    /// The next header-text byte; `None` at the end of the input or of the text cap
-    /// ([`Scanner::stop`] tells which).
-    #[inline]
-    fn next(&mut self, input: &[u8]) -> Option<u8> {
-        let b = *input.get(self.pos)?;
-        if self.pos - self.data_len >= MAX_HEADER_TEXT_LEN {
-            return None;
-        }
-        #[cfg(test)]
-        EXAMINED.with(|n| n.set(n.get() + 1));
-        self.pos += 1;
-        Some(b)
-    }
-
-    /// Why [`Scanner::next`] returned `None`: need more bytes, or the header text is too long.
+    /// Why [`Scanner::scan_text`] stopped short of a header: need more bytes, or the header
+    /// text is too long.
     fn stop<T>(&self, input: &[u8]) -> Result<Option<T>> {
         if self.pos < input.len() {
             return Err(Error::at(
@@ -884,10 +883,19 @@ impl Scanner {
         self.stage = stage;
     }
 
-    /// One byte of a decimal field: at least one digit (leading zeros allowed, `*` skipped
-    /// where the rule says), value at most the rule's maximum. The value once the field's end
-    /// byte is read.
-    fn number_byte(&mut self, b: u8, rule: &NumberRule) -> Result<Option<u64>> {
+    /// Skip a run of spaces from `self.pos` in `text`.
+    #[inline]
+    fn skip_spaces(&mut self, text: &[u8]) {
+        let rest = text.get(self.pos..).unwrap_or_default();
+        self.pos += rest.iter().take_while(|&&b| b == b' ').count();
+    }
+
+    /// Read a decimal field from `self.pos` as far as `text` goes, in one tight loop: at least
+    /// one digit (leading zeros allowed, `*` skipped where the rule says), value at most the
+    /// rule's maximum. The value once the field's end byte is read; `None` at the end of
+    /// `text`, with the progress kept for the next call.
+    #[inline]
+    fn number_run(&mut self, text: &[u8], rule: &NumberRule) -> Result<Option<u64>> {
         let NumberRule {
             what,
             max,
@@ -895,31 +903,95 @@ impl Scanner {
             stars,
             empty_ok,
         } = *rule;
-        match b {
-            b'0'..=b'9' => {
-                self.number.value = self
-                    .number
-                    .value
-                    .checked_mul(10)
-                    .and_then(|v| v.checked_add(u64::from(b - b'0')))
-                    .filter(|&v| v <= max)
-                    .ok_or_else(|| self.bad(format!("{what} exceeds {max}")))?;
-                self.number.prev_digit = true;
-                Ok(None)
+        let Number {
+            mut value,
+            mut prev_digit,
+            ..
+        } = self.number;
+        let mut pos = self.pos;
+        let outcome = loop {
+            let Some(&b) = text.get(pos) else {
+                break Ok(None);
+            };
+            pos += 1;
+            match b {
+                b'0'..=b'9' => {
+                    match value
+                        .checked_mul(10)
+                        .and_then(|v| v.checked_add(u64::from(b - b'0')))
+                        .filter(|&v| v <= max)
+                    {
+                        Some(v) => value = v,
+                        None => break Err(None),
+                    }
+                    prev_digit = true;
+                }
+                b'*' if stars => prev_digit = false,
+                b if b == end && (prev_digit || empty_ok) => break Ok(Some(value)),
+                b => break Err(Some(b)),
             }
-            b'*' if stars => {
-                self.number.prev_digit = false;
-                Ok(None)
-            }
-            b if b == end && (self.number.prev_digit || empty_ok) => Ok(Some(self.number.value)),
-            b if b == end => Err(self.bad(format!("{what}: a digit must come before the end"))),
-            other => Err(self.bad(format!(
+        };
+        self.pos = pos;
+        self.number.value = value;
+        self.number.prev_digit = prev_digit;
+        outcome.map_err(|byte| match byte {
+            None => self.bad(format!("{what} exceeds {max}")),
+            Some(b) if b == end => self.bad(format!("{what}: a digit must come before the end")),
+            Some(other) => self.bad(format!(
                 "{what}: unexpected byte 0x{other:02x} in a decimal field"
-            ))),
+            )),
+        })
+    }
+
+    /// Consume header text from `self.pos`, stage by stage, until the header is complete, the
+    /// data field is reached (`Ok(None)` with [`Stage::Data`]) or `text` runs out (`Ok(None)`).
+    fn scan_text(&mut self, text: &[u8], limits: &Limits) -> Result<Option<Scanned>> {
+        loop {
+            match self.stage {
+                Stage::Field(field) => {
+                    let Some(value) = self.number_run(text, &field.rule())? else {
+                        return Ok(None);
+                    };
+                    if let Some(slot) = self.values.get_mut(field.index()) {
+                        *slot = value;
+                    }
+                    match field.next() {
+                        Some(next) => self.begin_number(Stage::Field(next)),
+                        None => self.stage = Stage::SameDc,
+                    }
+                    continue;
+                }
+                Stage::Mlen => {
+                    let Some(mlen) = self.number_run(text, &MLEN)? else {
+                        return Ok(None);
+                    };
+                    self.end_mlen(mlen, limits)?;
+                    return Ok(None);
+                }
+                Stage::Plen => {
+                    if self.number_run(text, &PLEN)?.is_none() {
+                        return Ok(None);
+                    }
+                    self.stage = Stage::Lf;
+                    continue;
+                }
+                // `scan` skips the data field; no byte of it is examined.
+                Stage::Data => return Ok(None),
+                Stage::Spaces | Stage::PlenStar => self.skip_spaces(text),
+                _ => {}
+            }
+            let Some(&b) = text.get(self.pos) else {
+                return Ok(None);
+            };
+            self.pos += 1;
+            if let Some(scanned) = self.step(b, limits)? {
+                return Ok(Some(scanned));
+            }
         }
     }
 
-    /// Consume one header-text byte; the header once its last byte is read.
+    /// Consume one header-text byte of a stage other than a decimal field or the data field;
+    /// the header once its last byte is read.
     fn step(&mut self, b: u8, limits: &Limits) -> Result<Option<Scanned>> {
         match self.stage {
             Stage::Spaces => match b {
@@ -947,17 +1019,6 @@ impl Scanner {
                 }
                 self.begin_number(Stage::Field(Field::Id));
             }
-            Stage::Field(field) => {
-                if let Some(value) = self.number_byte(b, &field.rule())? {
-                    if let Some(slot) = self.values.get_mut(field.index()) {
-                        *slot = value;
-                    }
-                    match field.next() {
-                        Some(next) => self.begin_number(Stage::Field(next)),
-                        None => self.stage = Stage::SameDc,
-                    }
-                }
-            }
             Stage::SameDc => {
                 self.same_dc = match b {
                     b'0' => false,
@@ -972,13 +1033,6 @@ impl Scanner {
                 }
                 self.begin_number(Stage::Mlen);
             }
-            Stage::Mlen => {
-                if let Some(mlen) = self.number_byte(b, &MLEN)? {
-                    self.end_mlen(mlen, limits)?;
-                }
-            }
-            // `scan` skips the data field before it reads a byte, so no byte reaches here.
-            Stage::Data => {}
             Stage::PlenStar => match b {
                 b' ' => {}
                 b'*' => self.begin_number(Stage::Plen),
@@ -988,17 +1042,14 @@ impl Scanner {
                     )))
                 }
             },
-            Stage::Plen => {
-                if self.number_byte(b, &PLEN)?.is_some() {
-                    self.stage = Stage::Lf;
-                }
-            }
             Stage::Lf => {
                 if b != b'\n' {
                     return Err(self.bad("CR not followed by LF at the end of the header"));
                 }
                 return self.finish(limits).map(Some);
             }
+            // Decimal fields and the data field are read by `scan_text` and `scan`.
+            Stage::Field(_) | Stage::Mlen | Stage::Data | Stage::Plen => {}
         }
         Ok(None)
     }
