@@ -818,6 +818,38 @@ thread_local! {
     static EXAMINED: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
 }
 
+/// Why a scan stopped on a bad header, kept small so the hot path passes it in registers;
+/// [`Scanner::error`] builds the [`Error`] from it and the scanner's state (cold path).
+#[derive(Debug, Clone, Copy)]
+enum Fail {
+    /// A byte other than a space or `$` before the magic.
+    Magic(u8),
+    /// A byte of the magic that does not match.
+    BadMagic,
+    /// Not a space after the magic.
+    MagicSpace,
+    /// same_dc other than `0` or `1`.
+    SameDc,
+    /// Not a space after same_dc.
+    SameDcSpace,
+    /// A decimal field (the current stage) over its maximum.
+    Overflow,
+    /// The end byte of a decimal field (the current stage) before any digit.
+    NoDigit,
+    /// Any other byte in a decimal field (the current stage).
+    Byte(u8),
+    /// mlen 0.
+    MlenZero,
+    /// mlen over the limit.
+    MlenLimit,
+    /// Not a space or `*` after the data field.
+    PlenStar(u8),
+    /// CR not followed by LF.
+    Lf,
+    /// plen over the limit.
+    PlenLimit,
+}
+
 impl Scanner {
     /// Scan from where the last call stopped. `Ok(None)`: every byte of `input` is examined
     /// and more are needed; the state is kept for the next call, which must get the same
@@ -842,14 +874,14 @@ impl Scanner {
             let text = input.get(..end).unwrap_or(input);
             #[cfg(test)]
             let before = self.pos;
-            let scanned = self.scan_text(text, limits);
+            let done = self.scan_text(text, limits);
             #[cfg(test)]
             EXAMINED.with(|n| n.set(n.get() + self.pos.saturating_sub(before) as u64));
-            if let Some(scanned) = scanned? {
-                return Ok(Some(scanned));
-            }
-            if self.stage != Stage::Data {
-                return self.stop(input);
+            match done {
+                Ok(true) => return Ok(Some(self.scanned())),
+                Ok(false) if self.stage == Stage::Data => {}
+                Ok(false) => return self.stop(input),
+                Err(fail) => return Err(self.error(fail, limits)),
             }
         }
     }
@@ -868,12 +900,55 @@ impl Scanner {
         Ok(None)
     }
 
+    /// The error for `fail`, the scanner being where it failed.
+    #[cold]
+    #[inline(never)]
+    fn error(&self, fail: Fail, limits: &Limits) -> Error {
+        let rule = match self.stage {
+            Stage::Field(field) => field.rule(),
+            Stage::Mlen => MLEN,
+            _ => PLEN,
+        };
+        let what = rule.what;
+        let Number { value, start, .. } = self.number;
+        match fail {
+            Fail::Magic(other) => self.bad(format!(
+                "expected the magic $2014$, found byte 0x{other:02x}"
+            )),
+            Fail::BadMagic => self.bad("bad magic: expected $2014$"),
+            Fail::MagicSpace => self.bad("expected one space after the magic"),
+            Fail::SameDc => self.bad("same_dc must be 0 or 1"),
+            Fail::SameDcSpace => self.bad("same_dc must be the single digit 0 or 1"),
+            Fail::Overflow => self.bad(format!("{what} exceeds {}", rule.max)),
+            Fail::NoDigit => self.bad(format!("{what}: a digit must come before the end")),
+            Fail::Byte(other) => self.bad(format!(
+                "{what}: unexpected byte 0x{other:02x} in a decimal field"
+            )),
+            Fail::MlenZero => Error::malformed(
+                P,
+                start,
+                "mlen 0: the data field must have at least one byte",
+            ),
+            Fail::MlenLimit => {
+                Error::too_large(P, start, "data field (mlen)", value, limits.max_frame_size)
+            }
+            Fail::PlenStar(other) => self.bad(format!(
+                "expected ' *' and plen after the data field, found byte 0x{other:02x}"
+            )),
+            Fail::Lf => self.bad("CR not followed by LF at the end of the header"),
+            Fail::PlenLimit => {
+                Error::too_large(P, start, "payload (plen)", value, limits.max_frame_size)
+            }
+        }
+    }
+
     /// Malformed at the byte just read.
     fn bad(&self, reason: impl Into<std::borrow::Cow<'static, str>>) -> Error {
         Error::malformed(P, self.pos.saturating_sub(1), reason)
     }
 
     /// Start reading a decimal field at the next byte.
+    #[inline]
     fn begin_number(&mut self, stage: Stage) {
         self.number = Number {
             value: 0,
@@ -894,15 +969,15 @@ impl Scanner {
     /// one digit (leading zeros allowed, `*` skipped where the rule says), value at most the
     /// rule's maximum. The value once the field's end byte is read; `None` at the end of
     /// `text`, with the progress kept for the next call.
-    #[inline]
-    fn number_run(&mut self, text: &[u8], rule: &NumberRule) -> Result<Option<u64>> {
-        let NumberRule {
-            what,
-            max,
-            end,
-            stars,
-            empty_ok,
-        } = *rule;
+    #[inline(always)]
+    fn number_run(
+        &mut self,
+        text: &[u8],
+        max: u64,
+        end: u8,
+        stars: bool,
+        empty_ok: bool,
+    ) -> Result<Option<u64>, Fail> {
         let Number {
             mut value,
             mut prev_digit,
@@ -914,43 +989,46 @@ impl Scanner {
                 break Ok(None);
             };
             pos += 1;
-            match b {
-                b'0'..=b'9' => {
-                    match value
-                        .checked_mul(10)
-                        .and_then(|v| v.checked_add(u64::from(b - b'0')))
-                        .filter(|&v| v <= max)
-                    {
-                        Some(v) => value = v,
-                        None => break Err(None),
-                    }
-                    prev_digit = true;
+            let digit = b.wrapping_sub(b'0');
+            if digit < 10 {
+                match value
+                    .checked_mul(10)
+                    .and_then(|v| v.checked_add(u64::from(digit)))
+                    .filter(|&v| v <= max)
+                {
+                    Some(v) => value = v,
+                    None => break Err(Fail::Overflow),
                 }
-                b'*' if stars => prev_digit = false,
-                b if b == end && (prev_digit || empty_ok) => break Ok(Some(value)),
-                b => break Err(Some(b)),
+                prev_digit = true;
+            } else if b == b'*' && stars {
+                prev_digit = false;
+            } else if b == end {
+                break if prev_digit || empty_ok {
+                    Ok(Some(value))
+                } else {
+                    Err(Fail::NoDigit)
+                };
+            } else {
+                break Err(Fail::Byte(b));
             }
         };
         self.pos = pos;
         self.number.value = value;
         self.number.prev_digit = prev_digit;
-        outcome.map_err(|byte| match byte {
-            None => self.bad(format!("{what} exceeds {max}")),
-            Some(b) if b == end => self.bad(format!("{what}: a digit must come before the end")),
-            Some(other) => self.bad(format!(
-                "{what}: unexpected byte 0x{other:02x} in a decimal field"
-            )),
-        })
+        outcome
     }
 
-    /// Consume header text from `self.pos`, stage by stage, until the header is complete, the
-    /// data field is reached (`Ok(None)` with [`Stage::Data`]) or `text` runs out (`Ok(None)`).
-    fn scan_text(&mut self, text: &[u8], limits: &Limits) -> Result<Option<Scanned>> {
+    /// Consume header text from `self.pos`, stage by stage, until the header is complete
+    /// (`true`), the data field is reached ([`Stage::Data`]) or `text` runs out.
+    fn scan_text(&mut self, text: &[u8], limits: &Limits) -> Result<bool, Fail> {
         loop {
             match self.stage {
                 Stage::Field(field) => {
-                    let Some(value) = self.number_run(text, &field.rule())? else {
-                        return Ok(None);
+                    let rule = field.rule();
+                    let Some(value) =
+                        self.number_run(text, rule.max, rule.end, rule.stars, rule.empty_ok)?
+                    else {
+                        return Ok(false);
                     };
                     if let Some(slot) = self.values.get_mut(field.index()) {
                         *slot = value;
@@ -962,143 +1040,110 @@ impl Scanner {
                     continue;
                 }
                 Stage::Mlen => {
-                    let Some(mlen) = self.number_run(text, &MLEN)? else {
-                        return Ok(None);
+                    let Some(mlen) =
+                        self.number_run(text, MLEN.max, MLEN.end, MLEN.stars, MLEN.empty_ok)?
+                    else {
+                        return Ok(false);
                     };
-                    self.end_mlen(mlen, limits)?;
-                    return Ok(None);
+                    if mlen == 0 {
+                        return Err(Fail::MlenZero);
+                    }
+                    if mlen > limits.max_frame_size {
+                        return Err(Fail::MlenLimit);
+                    }
+                    // mlen <= max_frame_size <= u32::MAX, so it fits usize on every supported
+                    // target.
+                    self.data = self.pos..self.pos.saturating_add(mlen as usize);
+                    self.stage = Stage::Data;
+                    return Ok(false);
                 }
                 Stage::Plen => {
-                    if self.number_run(text, &PLEN)?.is_none() {
-                        return Ok(None);
+                    // Checked against the limit once the header is whole, at its final LF.
+                    if self
+                        .number_run(text, PLEN.max, PLEN.end, PLEN.stars, PLEN.empty_ok)?
+                        .is_none()
+                    {
+                        return Ok(false);
                     }
                     self.stage = Stage::Lf;
                     continue;
                 }
                 // `scan` skips the data field; no byte of it is examined.
-                Stage::Data => return Ok(None),
+                Stage::Data => return Ok(false),
                 Stage::Spaces | Stage::PlenStar => self.skip_spaces(text),
                 _ => {}
             }
             let Some(&b) = text.get(self.pos) else {
-                return Ok(None);
+                return Ok(false);
             };
             self.pos += 1;
-            if let Some(scanned) = self.step(b, limits)? {
-                return Ok(Some(scanned));
+            match self.stage {
+                Stage::Spaces => match b {
+                    b'$' => {
+                        // The whole magic at once when it is all there.
+                        if text.get(self.pos..self.pos + 5) == Some(&MAGIC[1..]) {
+                            self.pos += 5;
+                            self.stage = Stage::MagicSpace;
+                        } else {
+                            self.stage = Stage::Magic(1);
+                        }
+                    }
+                    other => return Err(Fail::Magic(other)),
+                },
+                Stage::Magic(matched) => {
+                    if MAGIC.get(matched) != Some(&b) {
+                        return Err(Fail::BadMagic);
+                    }
+                    self.stage = if matched + 1 < MAGIC.len() {
+                        Stage::Magic(matched + 1)
+                    } else {
+                        Stage::MagicSpace
+                    };
+                }
+                Stage::MagicSpace => {
+                    if b != b' ' {
+                        return Err(Fail::MagicSpace);
+                    }
+                    self.begin_number(Stage::Field(Field::Id));
+                }
+                Stage::SameDc => {
+                    self.same_dc = match b {
+                        b'0' => false,
+                        b'1' => true,
+                        _ => return Err(Fail::SameDc),
+                    };
+                    self.stage = Stage::SameDcSpace;
+                }
+                Stage::SameDcSpace => {
+                    if b != b' ' {
+                        return Err(Fail::SameDcSpace);
+                    }
+                    self.begin_number(Stage::Mlen);
+                }
+                Stage::PlenStar => match b {
+                    b'*' => self.begin_number(Stage::Plen),
+                    other => return Err(Fail::PlenStar(other)),
+                },
+                Stage::Lf => {
+                    if b != b'\n' {
+                        return Err(Fail::Lf);
+                    }
+                    if self.number.value > limits.max_frame_size {
+                        return Err(Fail::PlenLimit);
+                    }
+                    return Ok(true);
+                }
+                // Decimal fields and the data field are read above and by `scan`.
+                Stage::Field(_) | Stage::Mlen | Stage::Data | Stage::Plen => {}
             }
         }
     }
 
-    /// Consume one header-text byte of a stage other than a decimal field or the data field;
-    /// the header once its last byte is read.
-    fn step(&mut self, b: u8, limits: &Limits) -> Result<Option<Scanned>> {
-        match self.stage {
-            Stage::Spaces => match b {
-                b' ' => {}
-                b'$' => self.stage = Stage::Magic(1),
-                other => {
-                    return Err(self.bad(format!(
-                        "expected the magic $2014$, found byte 0x{other:02x}"
-                    )))
-                }
-            },
-            Stage::Magic(matched) => {
-                if MAGIC.get(matched) != Some(&b) {
-                    return Err(self.bad("bad magic: expected $2014$"));
-                }
-                self.stage = if matched + 1 < MAGIC.len() {
-                    Stage::Magic(matched + 1)
-                } else {
-                    Stage::MagicSpace
-                };
-            }
-            Stage::MagicSpace => {
-                if b != b' ' {
-                    return Err(self.bad("expected one space after the magic"));
-                }
-                self.begin_number(Stage::Field(Field::Id));
-            }
-            Stage::SameDc => {
-                self.same_dc = match b {
-                    b'0' => false,
-                    b'1' => true,
-                    _ => return Err(self.bad("same_dc must be 0 or 1")),
-                };
-                self.stage = Stage::SameDcSpace;
-            }
-            Stage::SameDcSpace => {
-                if b != b' ' {
-                    return Err(self.bad("same_dc must be the single digit 0 or 1"));
-                }
-                self.begin_number(Stage::Mlen);
-            }
-            Stage::PlenStar => match b {
-                b' ' => {}
-                b'*' => self.begin_number(Stage::Plen),
-                other => {
-                    return Err(self.bad(format!(
-                        "expected ' *' and plen after the data field, found byte 0x{other:02x}"
-                    )))
-                }
-            },
-            Stage::Lf => {
-                if b != b'\n' {
-                    return Err(self.bad("CR not followed by LF at the end of the header"));
-                }
-                return self.finish(limits).map(Some);
-            }
-            // Decimal fields and the data field are read by `scan_text` and `scan`.
-            Stage::Field(_) | Stage::Mlen | Stage::Data | Stage::Plen => {}
-        }
-        Ok(None)
-    }
-
-    /// mlen is read: check it and go on to the data field.
-    fn end_mlen(&mut self, mlen: u64, limits: &Limits) -> Result<()> {
-        let mlen_at = self.number.start;
-        if mlen == 0 {
-            return Err(Error::malformed(
-                P,
-                mlen_at,
-                "mlen 0: the data field must have at least one byte",
-            ));
-        }
-        if mlen > limits.max_frame_size {
-            return Err(Error::too_large(
-                P,
-                mlen_at,
-                "data field (mlen)",
-                mlen,
-                limits.max_frame_size,
-            ));
-        }
-        // mlen <= max_frame_size <= u32::MAX, so it fits usize on every supported target.
-        let mlen = mlen as usize;
-        self.data = self.pos..self.pos.saturating_add(mlen);
-        self.stage = Stage::Data;
-        Ok(())
-    }
-
-    /// The final LF is read: check plen and return the header.
-    fn finish(&self, limits: &Limits) -> Result<Scanned> {
-        let Number {
-            value: plen,
-            start: plen_at,
-            ..
-        } = self.number;
-        if plen > limits.max_frame_size {
-            return Err(Error::too_large(
-                P,
-                plen_at,
-                "payload (plen)",
-                plen,
-                limits.max_frame_size,
-            ));
-        }
+    /// The header, once its final LF is read (plen checked against the limit there).
+    fn scanned(&self) -> Scanned {
         let [id, r#type, flags, version] = self.values;
         // Each value was range-checked against its field's maximum while it was read.
-        Ok(Scanned {
+        Scanned {
             id,
             r#type: r#type as u8,
             // Dynomite's parser and the port keep only the low nibble (16 reads as 0).
@@ -1106,9 +1151,9 @@ impl Scanner {
             version: version as u8,
             same_dc: self.same_dc,
             data: self.data.clone(),
-            plen: plen as u32,
+            plen: self.number.value as u32,
             len: self.pos,
-        })
+        }
     }
 }
 
