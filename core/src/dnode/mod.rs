@@ -854,6 +854,7 @@ impl Scanner {
     /// Scan from where the last call stopped. `Ok(None)`: every byte of `input` is examined
     /// and more are needed; the state is kept for the next call, which must get the same
     /// bytes (and possibly more).
+    #[inline]
     fn scan(&mut self, input: &[u8], limits: &Limits) -> Result<Option<Scanned>> {
         loop {
             if self.stage == Stage::Data {
@@ -1158,6 +1159,7 @@ impl Scanner {
 }
 
 /// One fresh scan of a whole input (the header-only API).
+#[inline]
 fn scan_header(input: &[u8], limits: &Limits) -> Result<Option<Scanned>> {
     Scanner::default().scan(input, limits)
 }
