@@ -35,15 +35,7 @@ impl Suite for Dataexchange {
     /// refuses it.
     fn check_invalid(entry: &Value) {
         if Self::expected_error(entry) != ErrorKind::InvalidArgument {
-            let bytes = hex_of(entry, "hex");
-            let e = decode_exact(&mut Self::codec(), &bytes).expect_err(name(entry));
-            assert_eq!(
-                e.kind(),
-                Self::expected_error(entry),
-                "{}: {e}",
-                name(entry)
-            );
-            common::assert_stream_error_matches::<Self>(entry, &bytes, e.kind());
+            common::assert_rejected::<Self>(entry);
             return;
         }
         let frame = dataexchange::decode(&hex_of(entry, "hex"))

@@ -105,15 +105,9 @@ pub trait Suite {
     /// The error kind an `invalid` entry must produce.
     fn expected_error(entry: &Value) -> ErrorKind;
 
-    /// Check an `invalid` entry; the default decodes it one-shot.
+    /// Check an `invalid` entry; the default is [`assert_rejected`].
     fn check_invalid(entry: &Value) {
-        let bytes = hex_of(entry, "hex");
-        let expected = Self::expected_error(entry);
-        match decode_exact(&mut Self::codec(), &bytes) {
-            Ok(_) => panic!("{}: decoded, expected {expected}", name(entry)),
-            Err(e) => assert_eq!(e.kind(), expected, "{}: {e}", name(entry)),
-        }
-        assert_stream_error_matches::<Self>(entry, &bytes, expected);
+        assert_rejected::<Self>(entry);
     }
 
     /// Check a decode-only entry; the default compares with `fields` when the entry has them.
@@ -131,6 +125,18 @@ pub trait Suite {
         let _ = doc;
         0
     }
+}
+
+/// One-shot decode refuses an `invalid` entry with its expected kind, and stream decoding in
+/// any chunking fails the same way.
+pub fn assert_rejected<S: Suite + ?Sized>(entry: &Value) {
+    let bytes = hex_of(entry, "hex");
+    let expected = S::expected_error(entry);
+    match decode_exact(&mut S::codec(), &bytes) {
+        Ok(_) => panic!("{}: decoded, expected {expected}", name(entry)),
+        Err(e) => assert_eq!(e.kind(), expected, "{}: {e}", name(entry)),
+    }
+    assert_stream_error_matches::<S>(entry, &bytes, expected);
 }
 
 /// Stream-decode `bytes` in chunks of `chunk` bytes: every frame, or the first error.
