@@ -29,7 +29,12 @@ test-rust:
 	$(CARGO) fmt --all -- --check
 	@echo "==> cargo test (workspace, all features)"
 	$(CARGO) test --workspace --all-features
-	$(CARGO) run -q -p wire-core --example quickstart
+	@echo "==> Rust examples (examples/rust)"
+	$(CARGO) build -q -p wire-examples
+	@for ex in examples/rust/src/bin/*.rs; do \
+	  name=$$(basename $$ex .rs); echo "--> $$name"; \
+	  $(CARGO) run -q -p wire-examples --bin $$name || exit 1; \
+	done
 
 test-cli-demo: build
 	@echo "==> CLI demo as a test"
