@@ -285,7 +285,9 @@ class Protocol {
     const out = [];
     for (const [n, kind, flag] of fields) {
       if (flag === 'decodeOnly') continue;
-      out.push([n, this.writer(kind, `${typeName}.${n}`)]);
+      // A field derived when absent (the broker's body length) crosses as an option.
+      const written = flag === 'optionalOnEncode' ? { option: kind } : kind;
+      out.push([n, this.writer(written, `${typeName}.${n}`)]);
     }
     return out;
   }
@@ -479,7 +481,7 @@ const BIG = '\u0000bigint:';
 /** JSON.parse that keeps integers beyond 2^53 exact, as bigint. */
 function parseJSON(text) {
   const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?\d{16,}(?![.eE\d])/g,
-    (m) => (m[0] === '"' ? m : `"${BIG}${m}"`));
+    (m) => (m[0] === '"' ? m : `"\\u0000bigint:${m}"`));
   return JSON.parse(marked, (_, v) => {
     if (typeof v === 'string' && v.startsWith(BIG)) {
       const n = BigInt(v.slice(BIG.length));

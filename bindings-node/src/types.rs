@@ -231,8 +231,8 @@ wrapper_union!(Payload, "Payload" {
 });
 
 /// A framed broker message as the canonical JSON shows it: `{framingVersion, bodyLength,
-/// frame, payloadMessage}`. Only `frame` is read back: the header is derived from it and the
-/// payload message from its payload.
+/// frame, payloadMessage}`. Read back: `bodyLength` when given (only JSON shows it: encoding
+/// writes the actual length) and `frame`; the payload message is derived from the payload.
 impl Tape for Framed {
     fn put(&self, w: &mut Writer) {
         w.word(u32::from(broker::FRAMING_VERSION_V1));
@@ -241,7 +241,12 @@ impl Tape for Framed {
         self.frame.payload_message().and_then(Result::ok).put(w);
     }
     fn take(r: &mut Reader) -> Take<Self> {
-        Ok(Framed::from(Frame::take(r)?))
+        let body_length = <Option<u32> as Tape>::take(r)?;
+        let mut framed = Framed::from(<Frame as Tape>::take(r)?);
+        if let Some(n) = body_length {
+            framed.body_length = n;
+        }
+        Ok(framed)
     }
     fn kind() -> Value {
         json!({"ref": "Framed"})
@@ -253,7 +258,7 @@ impl Defined for Framed {
     fn definition() -> Value {
         json!({"record": [
             ["framingVersion", "u8", "decodeOnly"],
-            ["bodyLength", "u32", "decodeOnly"],
+            ["bodyLength", "u32", "optionalOnEncode"],
             ["frame", <Frame as Tape>::kind()],
             ["payloadMessage", Option::<Payload>::kind(), "decodeOnly"],
         ]})
