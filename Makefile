@@ -47,12 +47,12 @@ test-fuzz:
 bench:
 	$(CARGO) bench --workspace
 
-## Node binding (bindings-node): `npm ci` builds the addon from source (napi build --release).
+## Node binding (bindings-node): `npm install` (from the committed lock) builds the addon from source (napi build --release).
 NODE_PATH_DIR := $(CURDIR)/target/node-path
 
 build-node:
-	@echo "==> Node binding: npm ci (builds the addon from source)"
-	cd bindings-node && npm ci --no-audit --no-fund
+	@echo "==> Node binding: npm install (builds the addon from source)"
+	cd bindings-node && npm install --no-audit --no-fund
 
 ## test-node: node --test (vectors, API, socket, memory, generated files, npm pack + install),
 ## tsc --strict over the examples against lib/wire.d.ts, then every example.
