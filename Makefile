@@ -4,7 +4,7 @@ CARGO ?= cargo
 WIRE_BIN := $(CURDIR)/target/release/wire
 FUZZ_SECONDS ?= 5
 
-.PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean
+.PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean build-node test-node bench-node
 
 build:
 	@echo "==> building the wire CLI (release)"
@@ -22,7 +22,7 @@ test:
 	@set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee target/test.log
 	@scripts/test-summary target/test.log
 
-test-all: test-rust test-cli-demo test-go test-fuzz
+test-all: test-rust test-cli-demo test-go test-fuzz test-node
 
 test-rust:
 	@echo "==> cargo fmt --check"
@@ -51,6 +51,27 @@ test-fuzz:
 
 bench:
 	$(CARGO) bench --workspace
+
+## Node binding (bindings-node): `npm install` (from the committed lock) builds the addon from source (napi build --release).
+NODE_PATH_DIR := $(CURDIR)/target/node-path
+
+build-node:
+	@echo "==> Node binding: npm install (builds the addon from source)"
+	cd bindings-node && npm install --no-audit --no-fund
+
+## test-node: node --test (vectors, API, socket, memory, generated files, npm pack + install),
+## tsc --strict over the examples against lib/wire.d.ts, then every example.
+test-node: build-node
+	@echo "==> node --test"
+	cd bindings-node && node --test --test-reporter=tap test/
+	@echo "==> tsc --noEmit --strict over examples/node"
+	bindings-node/node_modules/.bin/tsc -p examples/node/tsconfig.json
+	@echo "==> examples/node"
+	@mkdir -p $(NODE_PATH_DIR) && ln -sfn $(CURDIR)/bindings-node $(NODE_PATH_DIR)/wire-codec
+	@set -e; for f in examples/node/*.js; do echo "--> $$f"; NODE_PATH=$(NODE_PATH_DIR) node $$f; done
+
+bench-node: build-node
+	cd bindings-node && node benches/run.js
 
 clean:
 	$(CARGO) clean

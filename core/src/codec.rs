@@ -128,24 +128,42 @@ pub fn decode_exact<C: Codec>(codec: &mut C, input: &[u8]) -> Result<C::Frame> {
     result
 }
 
+/// [`decode_exact`] over a buffer the caller owns: decoded byte fields are slices of `input`'s
+/// allocation (no copy), so a binding can tell where each one lies in the caller's bytes.
+pub fn decode_exact_owned<C: Codec>(codec: &mut C, input: BytesMut) -> Result<C::Frame> {
+    let protocol = codec.protocol();
+    codec.reset();
+    let result = exactly_one_owned(protocol, input, |buf| codec.decode(buf));
+    codec.reset();
+    result
+}
+
 /// The one-frame rule shared by [`decode_exact`] and `AnyCodec::decode_exact`.
 pub(crate) fn exactly_one<F>(
     protocol: Protocol,
     input: &[u8],
     decode: impl FnOnce(&mut BytesMut) -> Result<Option<F>>,
 ) -> Result<F> {
-    let mut buf = BytesMut::from(input);
+    exactly_one_owned(protocol, BytesMut::from(input), decode)
+}
+
+fn exactly_one_owned<F>(
+    protocol: Protocol,
+    mut buf: BytesMut,
+    decode: impl FnOnce(&mut BytesMut) -> Result<Option<F>>,
+) -> Result<F> {
+    let len = buf.len();
     match decode(&mut buf)? {
         None => Err(Error::incomplete(
             protocol,
-            input.len(),
+            len,
             "input ends before the frame does",
         )),
         Some(frame) if buf.is_empty() => Ok(frame),
         Some(_) => Err(Error::at(
             protocol,
             ErrorKind::TrailingBytes,
-            input.len() - buf.len(),
+            len - buf.len(),
             format!("{} bytes after the end of the frame", buf.len()),
         )),
     }

@@ -93,6 +93,11 @@ impl<C: Codec> StreamDecoder<C> {
         ))
     }
 
+    /// The bytes pushed but not yet decoded (frames decoded next are slices of this memory).
+    pub fn buffered_bytes(&self) -> &[u8] {
+        &self.buf
+    }
+
     /// Bytes pushed but not yet decoded.
     pub fn buffered(&self) -> usize {
         self.buf.len()

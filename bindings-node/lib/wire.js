@@ -1,0 +1,794 @@
+// The public API. Native code decodes and validates, then describes each message on a tape of
+// u32 words (see src/tape.rs); this file turns tapes into plain objects (payloads are
+// `subarray` views of the caller's input) and objects back into tapes. Readers and writers are
+// compiled once per type from the schema the native side publishes, so the two sides can never
+// disagree on field order.
+'use strict';
+
+const { Transform } = require('node:stream');
+const native = require('../index.js');
+
+const NEED_SPACE = -1;
+const FAILED = -2;
+const PROTOCOLS = { dnode: 1, chitchat: 2, replication: 3, broker: 4, dataexchange: 5 };
+const SCHEMA = JSON.parse(native.schema());
+const ERROR_CODES = native.errorCodes();
+
+// ---- errors ------------------------------------------------------------------------------
+
+/** A codec error: `code` is `WIRE_<KIND>`, plus the protocol and the byte offset (or null). */
+class WireError extends Error {
+  constructor(code, protocol, offset, reason) {
+    super(`${protocol} ${code.slice(5).toLowerCase()}${offset === null ? '' : ` at offset ${offset}`}: ${reason}`);
+    this.name = 'WireError';
+    this.code = code;
+    this.protocol = protocol;
+    this.offset = offset;
+    this.reason = reason;
+  }
+}
+
+function nativeError() {
+  const [code, protocol, offset, reason] = native.lastError();
+  return new WireError(code, protocol, offset < 0 ? null : offset, reason);
+}
+
+// ---- reading tapes -----------------------------------------------------------------------
+
+const EMPTY = Buffer.alloc(0);
+let T = new Uint32Array(4096); // the tape
+let SPILL = Buffer.allocUnsafeSlow(65536);
+let P = 0; // read position
+let IN = EMPTY; // the input the offsets on the tape refer to
+
+function asBuffer(input, what) {
+  if (Buffer.isBuffer(input)) return input;
+  if (input instanceof Uint8Array) return Buffer.from(input.buffer, input.byteOffset, input.byteLength);
+  throw new TypeError(`${what}: expected a Buffer or Uint8Array, got ${describe(input)}`);
+}
+
+function describe(v) {
+  if (v === null) return 'null';
+  if (Array.isArray(v)) return 'an array';
+  return typeof v === 'object' ? (v.constructor ? `a ${v.constructor.name}` : 'an object') : `${typeof v} ${String(v)}`;
+}
+
+/** Run a native call that fills the tape; grows the tape and spill when they are too small. */
+function filled(n) {
+  if (n >= 0) return n;
+  if (n === FAILED) throw nativeError();
+  const [words, bytes] = T;
+  if (words > T.length) T = new Uint32Array(Math.max(words, T.length * 2));
+  if (bytes > SPILL.length) SPILL = Buffer.allocUnsafeSlow(Math.max(bytes, SPILL.length * 2));
+  return filled(native.fetch(T, SPILL));
+}
+
+function readBytes() {
+  const src = T[P];
+  const at = T[P + 1];
+  const len = T[P + 2];
+  P += 3;
+  if (len === 0) return EMPTY;
+  // Input bytes are views; spilled ones are copied, since the spill area is reused.
+  return src === 0 ? IN.subarray(at, at + len) : Buffer.from(SPILL.subarray(at, at + len));
+}
+
+function readString() {
+  const src = T[P];
+  const at = T[P + 1];
+  const len = T[P + 2];
+  P += 3;
+  return (src === 0 ? IN : SPILL).utf8Slice(at, at + len);
+}
+
+function readU64() {
+  const hi = T[P];
+  const lo = T[P + 1];
+  P += 2;
+  return hi < 0x200000 ? BigInt(hi * 4294967296 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+}
+
+function readI64() {
+  const hi = T[P];
+  const lo = T[P + 1];
+  P += 2;
+  if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
+  if (hi >= 0xffe00000) return BigInt((hi - 4294967296) * 4294967296 + lo);
+  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+}
+
+const PRIMITIVE_READERS = {
+  u8: () => T[P++],
+  u16: () => T[P++],
+  u32: () => T[P++],
+  i32: () => T[P++] | 0,
+  u64: readU64,
+  i64: readI64,
+  bool: () => T[P++] !== 0,
+  bytes: readBytes,
+  string: readString,
+  map: () => {
+    const n = T[P++];
+    const map = Object.create(null);
+    for (let i = 0; i < n; i++) {
+      const k = readString();
+      map[k] = readString();
+    }
+    return map;
+  },
+};
+
+// Generated object literals give every message of a type one hidden class.
+function objectBuilder(head, fields, readers, prefix) {
+  const args = readers.map((_, i) => `r${i}`);
+  const props = [...prefix, ...head.map((h, i) => `${JSON.stringify(h)}: h${i}`),
+    ...fields.map((f, i) => `${JSON.stringify(f)}: r${i}()`)];
+  // eslint-disable-next-line no-new-func
+  return new Function(...args, `return function (${head.map((_, i) => `h${i}`).join(', ')}) { return { ${props.join(', ')} }; };`)(...readers);
+}
+
+class Protocol {
+  constructor(name) {
+    this.name = name;
+    this.number = PROTOCOLS[name];
+    this.types = SCHEMA[name].types;
+    this.readers = new Map();
+    this.writers = new Map();
+    this.enums = new Map();
+  }
+
+  enumInfo(name) {
+    let info = this.enums.get(name);
+    if (!info) {
+      const def = this.types[name];
+      const names = [];
+      const codes = new Map();
+      for (const [code, n] of def.enum) {
+        names[code >>> 0] = n;
+        codes.set(n, code);
+      }
+      info = { names, codes, known: new Set(codes.values()), open: def.open, signed: def.width === 'i32' };
+      this.enums.set(name, info);
+    }
+    return info;
+  }
+
+  // -- readers --
+
+  reader(kind) {
+    if (typeof kind === 'string') return PRIMITIVE_READERS[kind];
+    if (kind.list) {
+      const item = this.reader(kind.list);
+      return () => {
+        const n = T[P++];
+        const out = new Array(n);
+        for (let i = 0; i < n; i++) out[i] = item();
+        return out;
+      };
+    }
+    if (kind.option) {
+      const inner = this.reader(kind.option);
+      return () => (T[P++] === 0 ? null : inner());
+    }
+    if (kind.enum) {
+      const { names, signed } = this.enumInfo(kind.enum);
+      return signed
+        ? () => { const c = T[P++] | 0; const n = names[c >>> 0]; return n === undefined || c < 0 ? c : n; }
+        : () => { const c = T[P++]; const n = names[c]; return n === undefined ? c : n; };
+    }
+    return this.refReader(kind.ref);
+  }
+
+  refReader(name) {
+    let r = this.readers.get(name);
+    if (r) return r;
+    // Late binding for recursive definitions.
+    let impl = null;
+    r = () => impl();
+    this.readers.set(name, r);
+    impl = this.buildReader(this.types[name]);
+    this.readers.set(name, impl);
+    return impl;
+  }
+
+  fieldReaders(fields) {
+    return fields.map(([, kind]) => this.reader(kind));
+  }
+
+  recordFields(kind) {
+    return this.types[kind.ref].record;
+  }
+
+  buildReader(def) {
+    if (def.record) {
+      return objectBuilder([], def.record.map(([n]) => n), this.fieldReaders(def.record), []);
+    }
+    if (def.union) {
+      const variants = def.union.map(([type, fields]) =>
+        objectBuilder([], fields.map(([n]) => n), this.fieldReaders(fields), [`type: ${JSON.stringify(type)}`]));
+      return () => variants[T[P++]]();
+    }
+    if (def.wrapper) {
+      const variants = def.wrapper.map(([type, kind]) => {
+        const fields = this.recordFields(kind);
+        return objectBuilder([], fields.map(([n]) => n), this.fieldReaders(fields), [`type: ${JSON.stringify(type)}`]);
+      });
+      return () => variants[T[P++]]();
+    }
+    if (def.headed) {
+      const heads = this.fieldReaders(def.headed);
+      const body = this.types[def.body.ref].union;
+      const variants = body.map(([type, fields]) =>
+        objectBuilder(def.headed.map(([n]) => n), fields.map(([n]) => n), this.fieldReaders(fields), [`type: ${JSON.stringify(type)}`]));
+      if (heads.length !== 1) throw new Error('one head field is supported');
+      return () => { const h = heads[0](); return variants[T[P++]](h); };
+    }
+    if (def.oneof) {
+      const members = def.oneof.map(([member, kind]) => [member, this.reader(kind)]);
+      return () => { const [member, read] = members[T[P++]]; return { [member]: read() }; };
+    }
+    throw new Error(`unknown definition ${JSON.stringify(def)}`);
+  }
+
+  // -- writers --
+
+  writer(kind, where) {
+    if (typeof kind === 'string') return primitiveWriter(kind, where);
+    if (kind.list) {
+      const item = this.writer(kind.list, `${where}[]`);
+      return (v) => {
+        if (!Array.isArray(v)) throw new TypeError(`${where}: expected an array, got ${describe(v)}`);
+        word(v.length);
+        for (let i = 0; i < v.length; i++) item(v[i]);
+      };
+    }
+    if (kind.option) {
+      const inner = this.writer(kind.option, where);
+      return (v) => {
+        if (v === null || v === undefined) word(0);
+        else { word(1); inner(v); }
+      };
+    }
+    if (kind.enum) {
+      const { codes, known, open, signed } = this.enumInfo(kind.enum);
+      const [lo, hi] = signed ? [-2147483648, 2147483647] : [0, 255];
+      return (v) => {
+        if (typeof v === 'string') {
+          const code = codes.get(v);
+          if (code === undefined) throw new RangeError(`${where}: ${JSON.stringify(v)} is not a ${kind.enum} name`);
+          word(code >>> 0);
+        } else if (typeof v === 'number') {
+          if (!Number.isInteger(v) || v < lo || v > hi || (!open && !known.has(v))) {
+            throw new RangeError(`${where}: ${v} is not a ${kind.enum} value`);
+          }
+          word(v >>> 0);
+        } else {
+          throw new TypeError(`${where}: expected a ${kind.enum} name or number, got ${describe(v)}`);
+        }
+      };
+    }
+    return this.refWriter(kind.ref);
+  }
+
+  refWriter(name) {
+    let w = this.writers.get(name);
+    if (w) return w;
+    let impl = null;
+    w = (v) => impl(v);
+    this.writers.set(name, w);
+    impl = this.buildWriter(name, this.types[name]);
+    this.writers.set(name, impl);
+    return impl;
+  }
+
+  fieldWriters(typeName, fields) {
+    const out = [];
+    for (const [n, kind, flag] of fields) {
+      if (flag === 'decodeOnly') continue;
+      // A field derived when absent (the broker's body length) crosses as an option.
+      const written = flag === 'optionalOnEncode' ? { option: kind } : kind;
+      out.push([n, this.writer(written, `${typeName}.${n}`)]);
+    }
+    return out;
+  }
+
+  buildWriter(name, def) {
+    const object = (v) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) {
+        throw new TypeError(`${name}: expected an object, got ${describe(v)}`);
+      }
+    };
+    const variantIndex = (variants, v) => {
+      object(v);
+      const i = variants.get(v.type);
+      if (i === undefined) {
+        throw new TypeError(`${name}: type ${JSON.stringify(v.type)} is not one of ${Array.from(variants.keys()).join(', ')}`);
+      }
+      return i;
+    };
+    if (def.record) {
+      const fields = this.fieldWriters(name, def.record);
+      return (v) => {
+        object(v);
+        for (let i = 0; i < fields.length; i++) fields[i][1](v[fields[i][0]]);
+      };
+    }
+    if (def.union || def.wrapper || def.headed) {
+      const union = def.union || (def.headed && this.types[def.body.ref].union);
+      const list = union
+        ? union.map(([type, fields]) => [type, this.fieldWriters(`${name}.${type}`, fields)])
+        : def.wrapper.map(([type, kind]) => [type, this.fieldWriters(type, this.recordFields(kind))]);
+      const variants = new Map(list.map(([type], i) => [type, i]));
+      const heads = def.headed ? this.fieldWriters(name, def.headed) : [];
+      return (v) => {
+        const i = variantIndex(variants, v);
+        for (const [n, w] of heads) w(v[n]);
+        word(i);
+        const fields = list[i][1];
+        for (let j = 0; j < fields.length; j++) fields[j][1](v[fields[j][0]]);
+      };
+    }
+    if (def.oneof) {
+      const members = def.oneof.map(([member, kind]) => [member, this.writer(kind, `${name}.${member}`)]);
+      return (v) => {
+        object(v);
+        const keys = Object.keys(v);
+        const i = members.findIndex(([m]) => m === keys[0]);
+        if (keys.length !== 1 || i < 0) {
+          throw new TypeError(`${name}: expected an object with exactly one of ${members.map(([m]) => m).join(', ')}`);
+        }
+        word(i);
+        members[i][1](v[keys[0]]);
+      };
+    }
+    throw new Error(`unknown definition ${JSON.stringify(def)}`);
+  }
+}
+
+// ---- writing tapes -----------------------------------------------------------------------
+
+let W = new Uint32Array(1024);
+let WP = 0;
+let BLOB = Buffer.allocUnsafeSlow(65536);
+let BP = 0;
+
+function word(w) {
+  if (WP === W.length) {
+    const bigger = new Uint32Array(W.length * 2);
+    bigger.set(W);
+    W = bigger;
+  }
+  W[WP++] = w;
+}
+
+function room(n) {
+  if (BP + n > BLOB.length) {
+    const bigger = Buffer.allocUnsafeSlow(Math.max(BLOB.length * 2, BP + n));
+    BLOB.copy(bigger, 0, 0, BP);
+    BLOB = bigger;
+  }
+}
+
+const U64_MAX = (1n << 64n) - 1n;
+const I64_MIN = -(1n << 63n);
+const I64_MAX = (1n << 63n) - 1n;
+
+function intWriter(where, lo, hi, name) {
+  return (v) => {
+    if (typeof v !== 'number') throw new TypeError(`${where}: expected a number (${name}), got ${describe(v)}`);
+    if (!Number.isInteger(v) || v < lo || v > hi) throw new RangeError(`${where}: ${v} is not a ${name} (${lo}..${hi})`);
+    word(v >>> 0);
+  };
+}
+
+function primitiveWriter(kind, where) {
+  switch (kind) {
+    case 'u8': return intWriter(where, 0, 0xff, 'u8');
+    case 'u16': return intWriter(where, 0, 0xffff, 'u16');
+    case 'u32': return intWriter(where, 0, 0xffffffff, 'u32');
+    case 'i32': return intWriter(where, -0x80000000, 0x7fffffff, 'i32');
+    case 'u64':
+    case 'i64': {
+      const [lo, hi] = kind === 'u64' ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
+      return (v) => {
+        if (typeof v !== 'bigint') throw new TypeError(`${where}: expected a bigint (${kind}), got ${describe(v)}`);
+        if (v < lo || v > hi) throw new RangeError(`${where}: ${v} is out of range for ${kind}`);
+        const u = BigInt.asUintN(64, v);
+        word(Number(u >> 32n));
+        word(Number(u & 0xffffffffn));
+      };
+    }
+    case 'bool':
+      return (v) => {
+        if (typeof v !== 'boolean') throw new TypeError(`${where}: expected a boolean, got ${describe(v)}`);
+        word(v ? 1 : 0);
+      };
+    case 'bytes':
+      return (v) => {
+        if (!(v instanceof Uint8Array)) throw new TypeError(`${where}: expected a Buffer or Uint8Array, got ${describe(v)}`);
+        room(v.length);
+        BLOB.set(v, BP);
+        word(BP);
+        word(v.length);
+        BP += v.length;
+      };
+    case 'string':
+      return (v) => {
+        if (typeof v !== 'string') throw new TypeError(`${where}: expected a string, got ${describe(v)}`);
+        room(v.length * 3);
+        const n = BLOB.utf8Write(v, BP);
+        word(BP);
+        word(n);
+        BP += n;
+      };
+    case 'map':
+      return (v) => {
+        if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${where}: expected an object of strings, got ${describe(v)}`);
+        const keys = Object.keys(v);
+        word(keys.length);
+        const str = primitiveWriter('string', where);
+        for (const k of keys) {
+          str(k);
+          str(v[k]);
+        }
+      };
+    default:
+      throw new Error(`unknown kind ${kind}`);
+  }
+}
+
+/** Write `value` with `write` onto a fresh tape; returns [tape, blob] views. */
+function toTape(write, value) {
+  WP = 0;
+  BP = 0;
+  write(value);
+  return [W.subarray(0, WP), BLOB.subarray(0, BP)];
+}
+
+// ---- encoding output ---------------------------------------------------------------------
+
+let SCRATCH = Buffer.allocUnsafeSlow(65536);
+
+/** Finish an encode call that wrote into `SCRATCH`: copy out, or fetch what did not fit. */
+function encoded(n) {
+  if (n >= 0) return Buffer.from(SCRATCH.subarray(0, n));
+  if (n === FAILED) throw nativeError();
+  const out = Buffer.allocUnsafe(-n - 3);
+  native.takeEncoded(out);
+  if (out.length > SCRATCH.length && out.length <= 1 << 20) SCRATCH = Buffer.allocUnsafeSlow(out.length);
+  return out;
+}
+
+function encodedInto(n, buf, offset) {
+  if (n >= 0) return n;
+  if (n === FAILED) throw nativeError();
+  const needed = -n - 3;
+  native.takeEncoded(Buffer.allocUnsafe(needed));
+  throw new RangeError(`encodeInto: ${needed} bytes do not fit at offset ${offset} of a ${buf.length}-byte buffer`);
+}
+
+function checkOffset(buf, offset) {
+  if (!(buf instanceof Uint8Array)) throw new TypeError(`encodeInto: expected a Buffer or Uint8Array, got ${describe(buf)}`);
+  if (!Number.isInteger(offset) || offset < 0 || offset > buf.length) {
+    throw new RangeError(`encodeInto: offset ${offset} outside the ${buf.length}-byte buffer`);
+  }
+}
+
+// ---- JSON --------------------------------------------------------------------------------
+
+const BIG = '\u0000bigint:';
+
+/** JSON.parse that keeps integers beyond 2^53 exact, as bigint. */
+function parseJSON(text) {
+  const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?\d{16,}(?![.eE\d])/g,
+    (m) => (m[0] === '"' ? m : `"\\u0000bigint:${m}"`));
+  return JSON.parse(marked, (_, v) => {
+    if (typeof v === 'string' && v.startsWith(BIG)) {
+      const n = BigInt(v.slice(BIG.length));
+      return n >= BigInt(Number.MIN_SAFE_INTEGER) && n <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(n) : n;
+    }
+    return v;
+  });
+}
+
+/** JSON.stringify that writes bigint as exact integer literals. */
+function stringifyJSON(value) {
+  const text = JSON.stringify(value, (_, v) => (typeof v === 'bigint' ? `${BIG}${v}` : v));
+  if (text === undefined) throw new TypeError('fromJSON: expected a JSON value');
+  return text.replace(new RegExp(`"${BIG.replace('\u0000', '\\\\u0000')}(-?\\d+)"`, 'g'), '$1');
+}
+
+// ---- options -----------------------------------------------------------------------------
+
+function snake(name) {
+  return name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+}
+
+/** `{maxFrameSize: 10, flavour: 'gossip'}` -> `['max_frame_size', '10', 'flavour', 'gossip']`. */
+function optionList(options) {
+  if (options === undefined || options === null) return [];
+  if (typeof options !== 'object') throw new TypeError(`options: expected an object, got ${describe(options)}`);
+  const list = [];
+  for (const [k, v] of Object.entries(options)) {
+    if (v === undefined) continue;
+    if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'bigint') {
+      throw new TypeError(`options.${k}: expected a string or number, got ${describe(v)}`);
+    }
+    list.push(snake(k), String(v));
+  }
+  return list;
+}
+
+function withCodecError(fn) {
+  try {
+    return fn();
+  } catch (e) {
+    // The native constructors report bad options as plain errors: give them the codec shape.
+    if (e && e.code === 'InvalidArg') {
+      const m = /^(\w+) (\w+)(?: at offset (\d+))?: (.*)$/s.exec(e.message);
+      if (m) throw new WireError(`WIRE_${m[2].toUpperCase()}`, m[1], m[3] === undefined ? null : Number(m[3]), m[4]);
+    }
+    throw e;
+  }
+}
+
+// ---- the per-protocol API ----------------------------------------------------------------
+
+function protocolApi(name) {
+  const proto = new Protocol(name);
+  const frameType = SCHEMA[name].frame;
+  const readFrame = proto.refReader(frameType);
+  const writeFrame = proto.refWriter(frameType);
+  const codecs = new Map();
+
+  function codec(options) {
+    const list = optionList(options);
+    const key = list.join('\u0000');
+    let c = codecs.get(key);
+    if (!c) {
+      c = withCodecError(() => new native.NativeCodec(proto.number, list));
+      if (codecs.size < 64) codecs.set(key, c);
+    }
+    return c;
+  }
+
+  function read(input) {
+    IN = input;
+    P = 0;
+    const msg = readFrame();
+    IN = EMPTY;
+    return msg;
+  }
+
+  class Decoder {
+    constructor(options) {
+      this._native = withCodecError(() => new native.NativeDecoder(proto.number, optionList(options)));
+    }
+
+    /** Push a chunk; returns every frame now complete (payloads are views of `chunk` where
+     * they lie in it). */
+    push(chunk) {
+      const input = asBuffer(chunk, `${name}.Decoder.push`);
+      filled(this._native.push(input, T, SPILL));
+      IN = input;
+      P = 1;
+      const n = T[0];
+      const out = new Array(n);
+      for (let i = 0; i < n; i++) out[i] = readFrame();
+      IN = EMPTY;
+      return out;
+    }
+
+    /** Declare the end of the stream: throws WIRE_INCOMPLETE if a partial frame is buffered. */
+    finish() {
+      if (this._native.finish() === FAILED) throw nativeError();
+    }
+
+    get buffered() { return this._native.buffered; }
+
+    get position() { return this._native.position; }
+  }
+
+  const api = {
+    Decoder,
+    decode(buf, options) {
+      const input = asBuffer(buf, `${name}.decode`);
+      filled(codec(options).decode(input, T, SPILL));
+      return read(input);
+    },
+    encode(msg, options) {
+      const [tape, blob] = toTape(writeFrame, msg);
+      return encoded(codec(options).encode(tape, blob, SCRATCH, 0));
+    },
+    encodeInto(msg, buf, offset = 0, options = undefined) {
+      checkOffset(buf, offset);
+      const [tape, blob] = toTape(writeFrame, msg);
+      return encodedInto(codec(options).encode(tape, blob, buf, offset), buf, offset);
+    },
+    decodeStream(options) {
+      const decoder = new Decoder(options);
+      return new Transform({
+        readableObjectMode: true,
+        transform(chunk, _encoding, callback) {
+          let frames;
+          try {
+            frames = decoder.push(chunk);
+          } catch (e) {
+            callback(e);
+            return;
+          }
+          for (const frame of frames) this.push(frame);
+          callback();
+        },
+        flush(callback) {
+          try {
+            decoder.finish();
+            callback();
+          } catch (e) {
+            callback(e);
+          }
+        },
+      });
+    },
+    toJSON(msg, options) {
+      const [tape, blob] = toTape(writeFrame, msg);
+      const text = codec(options).toJson(tape, blob);
+      if (text === null || text === undefined) throw nativeError();
+      return parseJSON(text);
+    },
+    fromJSON(obj, options) {
+      filled(codec(options).fromJson(stringifyJSON(obj), T, SPILL));
+      return read(EMPTY);
+    },
+  };
+  return { api, proto };
+}
+
+/** Bare-message helpers: `kind` as `bareDecode` in src/lib.rs. */
+function bare(proto, kind, typeName) {
+  const reader = typeName && proto.refReader(typeName);
+  const writer = typeName && proto.refWriter(typeName);
+  return {
+    decode(buf, options, after) {
+      const input = asBuffer(buf, `${proto.name}.decode`);
+      filled(native.bareDecode(kind, optionList(options), input, T, SPILL));
+      IN = input;
+      P = 0;
+      try {
+        return after ? after() : reader();
+      } finally {
+        IN = EMPTY;
+      }
+    },
+    encode(value, options) {
+      const [tape, blob] = toTape(writer, value);
+      return encoded(native.bareEncode(kind, optionList(options), tape, blob, SCRATCH, 0));
+    },
+    toJSON(value) {
+      const [tape, blob] = toTape(writer, value);
+      const text = native.bareToJson(kind, tape, blob);
+      if (text === null || text === undefined) throw nativeError();
+      return parseJSON(text);
+    },
+    fromJSON(obj) {
+      filled(native.bareFromJson(kind, stringifyJSON(obj), T, SPILL));
+      IN = EMPTY;
+      P = 0;
+      return reader();
+    },
+    reader,
+  };
+}
+
+function layoutOf(options) {
+  const layout = options && options.layout !== undefined ? options.layout : '7x';
+  if (layout !== '7x' && layout !== '3x') throw new RangeError(`layout: ${JSON.stringify(layout)} is not "7x" or "3x"`);
+  return layout;
+}
+
+const dnode = (() => {
+  const { api, proto } = protocolApi('dnode');
+  const header = bare(proto, 'dnode.header', 'DmsgHeader');
+  const handshake = bare(proto, 'dnode.handshake', 'Handshake');
+  return Object.assign(api, {
+    /** Parse a header: `{header, headerLength}`, or null when more bytes are needed. */
+    parseHeader(buf, options) {
+      return header.decode(buf, options, () => {
+        if (T[P++] === 0) return null;
+        const headerLength = T[P++];
+        return { header: header.reader(), headerLength };
+      });
+    },
+    encodeHeader: (h, options) => header.encode(h, options),
+    headerToJSON: (h) => header.toJSON(h),
+    headerFromJSON: (obj) => header.fromJSON(obj),
+    decodeHandshake: (buf) => handshake.decode(buf),
+    encodeHandshake: (hs) => handshake.encode(hs),
+    handshakeToJSON: (hs) => handshake.toJSON(hs),
+    handshakeFromJSON: (obj) => handshake.fromJSON(obj),
+  });
+})();
+
+const replication = (() => {
+  const { api, proto } = protocolApi('replication');
+  const message = (options) => bare(proto, `replication.${layoutOf(options)}`, 'ProtocolMessage');
+  const preamble = bare(proto, 'replication.preamble', null);
+  const stringWriter = primitiveWriter('string', 'service');
+  return Object.assign(api, {
+    decodeMessage: (buf, options) => message(options).decode(buf),
+    /** Lenient bare decode (the reference's): `{message, used}`, bytes after it ignored. */
+    decodeMessagePrefix(buf, options) {
+      return bare(proto, `replication.${layoutOf(options)}.prefix`, 'ProtocolMessage').decode(buf, undefined, () => {
+        const used = T[P++];
+        return { message: proto.refReader('ProtocolMessage')(), used };
+      });
+    },
+    encodeMessage: (msg, options) => message(options).encode(msg),
+    messageToJSON: (msg, options) => message(options).toJSON(msg),
+    messageFromJSON: (obj, options) => message(options).fromJSON(obj),
+    decodePreamble(buf) {
+      return preamble.decode(buf, undefined, () => {
+        const used = T[P++];
+        return { service: readString(), used };
+      });
+    },
+    encodePreamble(service) {
+      const [tape, blob] = toTape(stringWriter, service);
+      return encoded(native.bareEncode('replication.preamble', [], tape, blob, SCRATCH, 0));
+    },
+  });
+})();
+
+const broker = (() => {
+  const { api, proto } = protocolApi('broker');
+  const any = (type) => bare(proto, `broker.${type}`, 'AnyMessage');
+  const names = SCHEMA.broker.types.AnyMessage.wrapper.map(([n]) => n);
+  const checkName = (type) => {
+    if (typeof type !== 'string') throw new TypeError(`broker message type: expected a string, got ${describe(type)}`);
+    return type;
+  };
+  return Object.assign(api, {
+    MESSAGE_TYPES: names,
+    /** Options of the broker's dedicated Hello reader (64 KiB bodies). */
+    HELLO_OPTIONS: Object.freeze({ maxFrameSize: 65536 }),
+    decodeMessage: (type, buf) => any(checkName(type)).decode(buf),
+    encodeMessage: (msg) => any('message').encode(msg),
+    messageToJSON: (msg) => any('message').toJSON(msg),
+    messageFromJSON: (obj) => any('message').fromJSON(obj),
+  });
+})();
+
+const dataexchange = (() => {
+  const { api, proto } = protocolApi('dataexchange');
+  const trace = bare(proto, 'dataexchange.trace', null);
+  return Object.assign(api, {
+    /** The reference's ReadTracePayload over a raw type and payload. */
+    readTracePayload(type, payload) {
+      if (!Number.isInteger(type) || type < 0 || type > 0xffffffff) throw new RangeError(`type: ${type} is not a u32`);
+      return trace.decode(payload, { type }, () => {
+        const innerType = T[P++];
+        return { innerType, sentAtNs: readI64(), payload: readBytes() };
+      });
+    },
+  });
+})();
+
+const chitchat = protocolApi('chitchat').api;
+
+/** Best-effort protocol guess from a stream's first bytes: a protocol name or null. */
+function detect(prefix) {
+  return native.detect(asBuffer(prefix, 'detect')) ?? null;
+}
+
+module.exports = {
+  dnode,
+  chitchat,
+  replication,
+  broker,
+  dataexchange,
+  detect,
+  WireError,
+  ERROR_CODES,
+  parseJSON,
+  stringifyJSON,
+};

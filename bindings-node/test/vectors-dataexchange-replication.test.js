@@ -1,0 +1,182 @@
+'use strict';
+// vectors/dataexchange.json and vectors/replication.json through the JS API, with the
+// expectations of core/tests/vectors.rs.
+const { test } = require('node:test');
+const { assert, wire, load, hex, messageOf, section, streamDecode, assertRejected } = require('./helpers');
+
+const { dataexchange, replication } = wire;
+
+/** The Go reader's outcome text mapped onto our codes. */
+function dataexchangeExpected(entry) {
+  const b = entry.reference_behaviour || '';
+  if (b.includes('ReadTracePayload on that frame')) return 'WIRE_INVALID_ARGUMENT';
+  if (b.includes('io.EOF') || b.includes('io.ErrUnexpectedEOF')) return 'WIRE_INCOMPLETE';
+  if (b.includes('frame too large')) return 'WIRE_TOO_LARGE';
+  if (b.includes('filename') || b.includes('trace payload too short')) return 'WIRE_MALFORMED';
+  throw new Error(`${entry.name}: no expectation for ${b}`);
+}
+
+/** (filename, payload) of a Go `Frame{... filename: "..." | hex .., payload: hex .. | empty}`. */
+function describedFile(b) {
+  const rest = b.split('filename: ')[1];
+  const [name] = rest.split(', payload: ');
+  const filename = name.startsWith('hex ') ? Buffer.from(name.slice(4), 'hex') : Buffer.from(JSON.parse(name));
+  const payloadText = b.slice(b.lastIndexOf('payload: ') + 9).replace(/}+$/, '');
+  const payload = payloadText.startsWith('hex ') ? Buffer.from(payloadText.slice(4), 'hex') : Buffer.alloc(0);
+  if (!payloadText.startsWith('hex ')) assert.equal(payloadText, 'empty');
+  return [filename, payload];
+}
+
+test('dataexchange.json: every section', () => {
+  const doc = load('dataexchange.json');
+  let n = 0;
+  for (const entry of section(doc, 'vectors')) {
+    const bytes = hex(entry);
+    const frame = dataexchange.decode(bytes);
+    assert.deepEqual(dataexchange.toJSON(frame), messageOf(entry), entry.name);
+    assert.equal(dataexchange.encode(dataexchange.fromJSON(messageOf(entry))).toString('hex'), entry.hex, entry.name);
+    assert.deepEqual(streamDecode(dataexchange, bytes, 1), [frame], entry.name);
+    n++;
+  }
+  for (const entry of section(doc, 'invalid')) {
+    const expected = dataexchangeExpected(entry);
+    if (expected === 'WIRE_INVALID_ARGUMENT') {
+      const frame = dataexchange.decode(hex(entry));
+      const type = dataexchange.toJSON(frame).fields.type ?? 5;
+      assert.throws(() => dataexchange.readTracePayload(type, frame.payload), (e) => e.code === expected, entry.name);
+    } else {
+      assertRejected(dataexchange, hex(entry), expected, entry.name);
+    }
+    n++;
+  }
+  for (const entry of section(doc, 'decode_only')) {
+    const b = entry.reference_behaviour;
+    const bytes = hex(entry);
+    const left = /(\d+) byte\(s\) left unread/.exec(b);
+    if (left) {
+      assert.throws(() => dataexchange.decode(bytes), (e) => e.code === 'WIRE_TRAILING_BYTES', entry.name);
+      const decoder = new dataexchange.Decoder();
+      assert.equal(decoder.push(bytes).length, 1, entry.name);
+      assert.equal(decoder.buffered, Number(left[1]), entry.name);
+    } else {
+      const frame = dataexchange.decode(bytes);
+      assert.equal(frame.type, 'TypeFile', entry.name);
+      assert.deepEqual([frame.filename, frame.payload], describedFile(b), entry.name);
+    }
+    n++;
+  }
+  assert.equal(n, 30 + 18 + 8);
+});
+
+const framed = (message) => {
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(message.length);
+  return Buffer.concat([len, message]);
+};
+
+function replicationKind(message) {
+  if (message === 'empty message' || message.startsWith('unexpected end of message')) return 'WIRE_INCOMPLETE';
+  if (message.startsWith('invalid UTF-8')) return 'WIRE_INVALID_UTF8';
+  if (['unknown message tag', 'unknown node type', 'unknown change type'].some((p) => message.startsWith(p))) return 'WIRE_MALFORMED';
+  throw new Error(`no expectation for ${message}`);
+}
+
+function checkRefused(entry, bytes, layout, message) {
+  const expected = replicationKind(message);
+  assert.throws(() => replication.decodeMessage(bytes, { layout }),
+    (e) => e.code === expected && e.reason === message && e.protocol === 'replication', entry.name);
+  const framedKind = expected === 'WIRE_INCOMPLETE' ? 'WIRE_MALFORMED' : expected;
+  assert.throws(() => replication.decode(framed(bytes), { layout }),
+    (e) => e.code === framedKind && e.reason.startsWith(message), `${entry.name}: framed`);
+  assertRejected(replication, framed(bytes), framedKind, entry.name, { layout });
+}
+
+function checkAccepted(entry, bytes, layout, expected) {
+  const { message, used } = replication.decodeMessagePrefix(bytes, { layout });
+  assert.deepEqual(replication.messageToJSON(message, { layout }), expected, entry.name);
+  if (used === bytes.length) {
+    assert.deepEqual(replication.decodeMessage(bytes, { layout }), message, entry.name);
+  } else {
+    assert.throws(() => replication.decodeMessage(bytes, { layout }),
+      (e) => e.code === 'WIRE_TRAILING_BYTES' && e.offset === used, entry.name);
+  }
+  const canonical = replication.encodeMessage(message, { layout });
+  assert.deepEqual(replication.decodeMessage(canonical, { layout }), message, entry.name);
+}
+
+test('replication.json: every section', () => {
+  const doc = load('replication.json');
+  const tally = { roundtrip: 0, decodeOnly: 0, invalid: 0, extra: 0 };
+  for (const entry of section(doc, 'vectors')) {
+    const bytes = hex(entry);
+    const message = replication.decodeMessage(bytes);
+    assert.deepEqual(replication.messageToJSON(message), messageOf(entry), entry.name);
+    assert.deepEqual(replication.decode(framed(bytes)), message, entry.name);
+    assert.equal(wire.detect(framed(bytes)), 'replication', entry.name);
+    assert.deepEqual(streamDecode(replication, framed(bytes), 1), [message], entry.name);
+    const parsed = replication.messageFromJSON(messageOf(entry));
+    assert.equal(replication.encodeMessage(parsed).toString('hex'), entry.hex, entry.name);
+    assert.deepEqual(replication.encode(parsed), framed(bytes), entry.name);
+    tally.roundtrip++;
+  }
+  for (const entry of section(doc, 'accepted_noncanonical')) {
+    checkAccepted(entry, hex(entry), '7x', entry.decodes_to);
+    tally.decodeOnly++;
+  }
+  for (const entry of section(doc, 'invalid')) {
+    assert.equal(entry.error_kind, 'ProtocolError');
+    checkRefused(entry, hex(entry), '7x', entry.error_message);
+    tally.invalid++;
+  }
+  const legacy = doc.legacy_3x;
+  for (const entry of section(legacy, 'vectors')) {
+    const bytes = hex(entry);
+    const message = replication.decodeMessage(bytes, { layout: '3x' });
+    assert.deepEqual(replication.messageToJSON(message, { layout: '3x' }), messageOf(entry), entry.name);
+    const parsed = replication.messageFromJSON(messageOf(entry), { layout: '3x' });
+    assert.equal(replication.encodeMessage(parsed, { layout: '3x' }).toString('hex'), entry.hex, entry.name);
+    assert.deepEqual(replication.decode(framed(bytes), { layout: '3x' }), message, entry.name);
+    assert.throws(() => replication.encodeMessage(parsed, { layout: '7x' }), wire.WireError, entry.name);
+    tally.extra++;
+  }
+  for (const entry of section(legacy, 'decode_by_3x')) {
+    const b = entry.reference_behaviour;
+    if (b.startsWith('Ok: decodes to ')) {
+      const fields = wire.parseJSON(b.slice('Ok: decodes to '.length));
+      checkAccepted(entry, hex(entry), '3x', { type: 'ElectionProposal', fields });
+    } else {
+      checkRefused(entry, hex(entry), '3x', JSON.parse(b.split('with message ')[1]));
+    }
+    tally.extra++;
+  }
+  const framing = doc.transport_framing;
+  const ack = { type: 'Ack', vlsn: 19n };
+  assert.equal(replication.encode(ack).toString('hex'), framing.tcp_channel_send_ack_vlsn_19);
+  assert.deepEqual(replication.decode(hex(framing, 'tcp_channel_send_ack_vlsn_19')), ack);
+  tally.extra++;
+  const stream = hex(framing, 'connect_to_service_ELECTION_then_ElectionResult_m_4');
+  const result = { type: 'ElectionResult', master: 'm', term: 4n };
+  assert.deepEqual(Buffer.concat([replication.encodePreamble('ELECTION'), replication.encode(result)]), stream);
+  const { service, used } = replication.decodePreamble(stream);
+  assert.equal(service, 'ELECTION');
+  assert.deepEqual(replication.decode(stream.subarray(used)), result);
+  assert.equal(wire.detect(stream), 'replication');
+  tally.extra++;
+  for (const c of section(framing, 'receive_cases')) {
+    const raw = hex(c, 'raw');
+    const error = c.result.receive_error_debug;
+    const decoder = new replication.Decoder();
+    if (error && error.startsWith('ProtocolError("frame payload too large')) {
+      assert.throws(() => decoder.push(raw), (e) => e.code === 'WIRE_TOO_LARGE' && e.offset === 0, c.name);
+    } else if (error) {
+      assert.deepEqual(decoder.push(raw), [], c.name);
+      assert.equal(decoder.buffered, raw.length, c.name);
+      assert.throws(() => replication.decode(raw), (e) => e.code === 'WIRE_INCOMPLETE', c.name);
+    } else {
+      const message = c.result.decode.error_debug.replace(/^ProtocolError\("/, '').replace(/"\)$/, '');
+      assert.throws(() => decoder.push(raw), (e) => e.code === 'WIRE_MALFORMED' && e.reason === message, c.name);
+    }
+    tally.extra++;
+  }
+  assert.deepEqual(tally, { roundtrip: 31, decodeOnly: 8, invalid: 29, extra: 4 + 4 + 2 + 5 });
+});
