@@ -128,24 +128,43 @@ pub fn decode_exact<C: Codec>(codec: &mut C, input: &[u8]) -> Result<C::Frame> {
     result
 }
 
+/// [`decode_exact`] on a buffer the caller already owns: the frame's byte fields are slices of
+/// `input`'s allocation (no copy), so a caller that keeps `input`'s address can tell where each
+/// field lies in it (the C API maps them back onto its caller's memory).
+pub fn decode_exact_buf<C: Codec>(codec: &mut C, input: BytesMut) -> Result<C::Frame> {
+    let protocol = codec.protocol();
+    codec.reset();
+    let result = exactly_one_buf(protocol, input, |buf| codec.decode(buf));
+    codec.reset();
+    result
+}
+
 /// The one-frame rule shared by [`decode_exact`] and `AnyCodec::decode_exact`.
 pub(crate) fn exactly_one<F>(
     protocol: Protocol,
     input: &[u8],
     decode: impl FnOnce(&mut BytesMut) -> Result<Option<F>>,
 ) -> Result<F> {
-    let mut buf = BytesMut::from(input);
+    exactly_one_buf(protocol, BytesMut::from(input), decode)
+}
+
+fn exactly_one_buf<F>(
+    protocol: Protocol,
+    mut buf: BytesMut,
+    decode: impl FnOnce(&mut BytesMut) -> Result<Option<F>>,
+) -> Result<F> {
+    let len = buf.len();
     match decode(&mut buf)? {
         None => Err(Error::incomplete(
             protocol,
-            input.len(),
+            len,
             "input ends before the frame does",
         )),
         Some(frame) if buf.is_empty() => Ok(frame),
         Some(_) => Err(Error::at(
             protocol,
             ErrorKind::TrailingBytes,
-            input.len() - buf.len(),
+            len - buf.len(),
             format!("{} bytes after the end of the frame", buf.len()),
         )),
     }
@@ -186,4 +205,35 @@ pub(crate) fn parse_u64_option(protocol: Protocol, key: &str, value: &str) -> Re
             format!("option {key:?}: {value:?} is not a decimal integer"),
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::dataexchange::{DataexchangeCodec, Frame};
+
+    #[test]
+    fn decode_exact_buf_slices_the_given_buffer() {
+        let bytes = [0, 0, 0, 2, 0, 0, 0, 3, 7, 8, 9];
+        let buf = BytesMut::from(&bytes[..]);
+        let base = buf.as_ptr() as usize;
+        let frame = decode_exact_buf(&mut DataexchangeCodec::default(), buf).unwrap();
+        assert_eq!(
+            frame,
+            decode_exact(&mut DataexchangeCodec::default(), &bytes).unwrap()
+        );
+        let Frame::Binary { payload } = frame else {
+            panic!("{frame:?}")
+        };
+        assert_eq!(payload.as_ptr() as usize, base + 8);
+        for (input, kind) in [
+            (&bytes[..10], ErrorKind::Incomplete),
+            (&[0; 12][..], ErrorKind::TrailingBytes),
+        ] {
+            let one = decode_exact(&mut DataexchangeCodec::default(), input).unwrap_err();
+            let buf =
+                decode_exact_buf(&mut DataexchangeCodec::default(), input.into()).unwrap_err();
+            assert_eq!((one.kind(), &one), (kind, &buf));
+        }
+    }
 }

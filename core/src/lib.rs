@@ -27,7 +27,7 @@ pub mod dataexchange;
 pub mod dnode;
 pub mod replication;
 
-pub use codec::{decode_exact, encode_to_vec, frame_length, Codec, Limits};
+pub use codec::{decode_exact, decode_exact_buf, encode_to_vec, frame_length, Codec, Limits};
 pub use error::{Error, ErrorKind, Result};
 pub use stream::{decode_all, StreamDecoder};
 
