@@ -7,9 +7,7 @@ use std::collections::BTreeMap;
 use std::ffi::{c_char, c_void};
 
 use bytes::Bytes;
-use wire_core::broker::{
-    AnyMessage, BrokerCodec, Framed, Payload, ProbeResponse, PROBE_NONCE_LEN,
-};
+use wire_core::broker::{AnyMessage, BrokerCodec, Framed, Payload, ProbeResponse, PROBE_NONCE_LEN};
 use wire_core::{AnyCodec, AnyFrame, Codec, Protocol};
 
 use crate::broker_gen::{
@@ -19,8 +17,8 @@ use crate::broker_gen::{
 use crate::dnode::array_arg;
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
 use crate::{
-    arg, bytes_arg, cstr_arg, ffi_fn, ffi_value, out, slice_arg, str_arg, wire_frame,
-    wire_limits, wire_slice, wire_status, write_out, Fail, Res,
+    arg, bytes_arg, cstr_arg, ffi_fn, ffi_value, out, slice_arg, str_arg, wire_frame, wire_limits,
+    wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Broker;
@@ -186,9 +184,11 @@ pub extern "C" fn wire_broker_decode(
 #[no_mangle]
 pub extern "C" fn wire_frame_broker(frame: *const wire_frame) -> *const wire_broker_framed {
     // SAFETY: the caller gives NULL or a live handle.
-    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(View::Broker(f)) => f,
-        _ => std::ptr::null(),
+    ffi_value(std::ptr::null(), || {
+        match unsafe { frame.as_ref() }.map(wire_frame::view) {
+            Some(View::Broker(f)) => f,
+            _ => std::ptr::null(),
+        }
     })
 }
 

@@ -217,7 +217,12 @@ fn addr_arg(a: &wire_socket_addr) -> Res<SocketAddr> {
     let ip = match a.family {
         4 => IpAddr::V4(Ipv4Addr::new(a.ip[0], a.ip[1], a.ip[2], a.ip[3])),
         6 => IpAddr::V6(Ipv6Addr::from(a.ip)),
-        n => return Err(Fail::invalid(P, format!("address family {n}: expected 4 or 6"))),
+        n => {
+            return Err(Fail::invalid(
+                P,
+                format!("address family {n}: expected 4 or 6"),
+            ))
+        }
     };
     Ok(SocketAddr::new(ip, a.port))
 }
@@ -295,7 +300,12 @@ unsafe fn msg_arg(msg: *const wire_chitchat_msg) -> Res<ChitchatEnvelope> {
             delta: delta_arg(m)?,
         },
         WIRE_CHITCHAT_BAD_CLUSTER => ChitchatMessage::BadCluster,
-        n => return Err(Fail::invalid(P, format!("message type {n}: expected 0..=3"))),
+        n => {
+            return Err(Fail::invalid(
+                P,
+                format!("message type {n}: expected 0..=3"),
+            ))
+        }
     };
     Ok(ChitchatEnvelope { version, message })
 }
@@ -328,9 +338,11 @@ pub extern "C" fn wire_chitchat_decode(
 #[no_mangle]
 pub extern "C" fn wire_frame_chitchat(frame: *const wire_frame) -> *const wire_chitchat_msg {
     // SAFETY: the caller gives NULL or a live handle.
-    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(View::Chitchat(m)) => m,
-        _ => std::ptr::null(),
+    ffi_value(std::ptr::null(), || {
+        match unsafe { frame.as_ref() }.map(wire_frame::view) {
+            Some(View::Chitchat(m)) => m,
+            _ => std::ptr::null(),
+        }
     })
 }
 

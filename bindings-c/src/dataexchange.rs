@@ -113,9 +113,11 @@ pub extern "C" fn wire_frame_dataexchange(
     frame: *const wire_frame,
 ) -> *const wire_dataexchange_frame {
     // SAFETY: the caller gives NULL or a live handle.
-    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(View::Dataexchange(f)) => f,
-        _ => std::ptr::null(),
+    ffi_value(std::ptr::null(), || {
+        match unsafe { frame.as_ref() }.map(wire_frame::view) {
+            Some(View::Dataexchange(f)) => f,
+            _ => std::ptr::null(),
+        }
     })
 }
 

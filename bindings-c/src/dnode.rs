@@ -183,9 +183,11 @@ pub extern "C" fn wire_dnode_decode(
 #[no_mangle]
 pub extern "C" fn wire_frame_dnode(frame: *const wire_frame) -> *const wire_dnode_msg {
     // SAFETY: the caller gives NULL or a live handle.
-    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(View::Dnode(m)) => m,
-        _ => std::ptr::null(),
+    ffi_value(std::ptr::null(), || {
+        match unsafe { frame.as_ref() }.map(wire_frame::view) {
+            Some(View::Dnode(m)) => m,
+            _ => std::ptr::null(),
+        }
     })
 }
 
@@ -263,9 +265,11 @@ pub extern "C" fn wire_dnode_parse_header(
 #[no_mangle]
 pub extern "C" fn wire_frame_dnode_header(frame: *const wire_frame) -> *const wire_dnode_header {
     // SAFETY: the caller gives NULL or a live handle.
-    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(View::DnodeHeader(h)) => h,
-        _ => std::ptr::null(),
+    ffi_value(std::ptr::null(), || {
+        match unsafe { frame.as_ref() }.map(wire_frame::view) {
+            Some(View::DnodeHeader(h)) => h,
+            _ => std::ptr::null(),
+        }
     })
 }
 
@@ -322,9 +326,11 @@ pub extern "C" fn wire_frame_dnode_handshake(
     frame: *const wire_frame,
 ) -> *const wire_dnode_handshake {
     // SAFETY: the caller gives NULL or a live handle.
-    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(View::DnodeHandshake(h)) => h,
-        _ => std::ptr::null(),
+    ffi_value(std::ptr::null(), || {
+        match unsafe { frame.as_ref() }.map(wire_frame::view) {
+            Some(View::DnodeHandshake(h)) => h,
+            _ => std::ptr::null(),
+        }
     })
 }
 
@@ -377,7 +383,11 @@ pub extern "C" fn wire_dnode_type_name(r#type: u8) -> *const c_char {
         static NAMES: std::sync::OnceLock<Vec<Option<CString>>> = std::sync::OnceLock::new();
         let names = NAMES.get_or_init(|| {
             (0..=u8::MAX)
-                .map(|n| DmsgType::from_u8(n).name().and_then(|s| CString::new(s).ok()))
+                .map(|n| {
+                    DmsgType::from_u8(n)
+                        .name()
+                        .and_then(|s| CString::new(s).ok())
+                })
                 .collect()
         });
         names[usize::from(r#type)]

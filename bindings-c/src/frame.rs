@@ -11,8 +11,8 @@ use wire_core::dnode::{DmsgHeader, Handshake};
 use wire_core::{AnyCodec, AnyFrame, Codec, Protocol, StreamDecoder};
 
 use crate::{
-    arg, bytes_arg, cstr_arg, ffi_fn, ffi_value, limits_arg, out, protocol_arg, write_out,
-    write_text, wire_limits, wire_protocol, wire_slice, wire_status, Fail, Res,
+    arg, bytes_arg, cstr_arg, ffi_fn, ffi_value, limits_arg, out, protocol_arg, wire_limits,
+    wire_protocol, wire_slice, wire_status, write_out, write_text, Fail, Res,
 };
 
 /// Storage for the arrays and nested structs a decoded value's C view points at.
@@ -185,10 +185,7 @@ pub(crate) fn decode_into(
         len: input.len(),
     };
     let decoded = wire_core::decode_exact_buf(&mut codec, buf)?;
-    *frame = Box::into_raw(wire_frame::new(
-        Held::Frame(decoded, codec),
-        Some(origin),
-    ));
+    *frame = Box::into_raw(wire_frame::new(Held::Frame(decoded, codec), Some(origin)));
     Ok(())
 }
 
@@ -489,7 +486,9 @@ pub extern "C" fn wire_decoder_finish(decoder: *mut wire_decoder) -> wire_status
 #[no_mangle]
 pub extern "C" fn wire_decoder_buffered(decoder: *const wire_decoder) -> usize {
     // SAFETY: the caller gives NULL or a live decoder.
-    ffi_value(0, || unsafe { decoder.as_ref() }.map_or(0, |d| d.inner.buffered()))
+    ffi_value(0, || {
+        unsafe { decoder.as_ref() }.map_or(0, |d| d.inner.buffered())
+    })
 }
 
 /// Bytes consumed by the frames decoded so far: the stream offset of the next frame (0 for
@@ -497,7 +496,9 @@ pub extern "C" fn wire_decoder_buffered(decoder: *const wire_decoder) -> usize {
 #[no_mangle]
 pub extern "C" fn wire_decoder_position(decoder: *const wire_decoder) -> u64 {
     // SAFETY: the caller gives NULL or a live decoder.
-    ffi_value(0, || unsafe { decoder.as_ref() }.map_or(0, |d| d.inner.position()))
+    ffi_value(0, || {
+        unsafe { decoder.as_ref() }.map_or(0, |d| d.inner.position())
+    })
 }
 
 /// Free a decoder (NULL is allowed). Frames it handed out stay valid.

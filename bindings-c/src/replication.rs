@@ -396,7 +396,12 @@ unsafe fn msg_arg(msg: *const wire_replication_msg) -> Res<ProtocolMessage> {
         replication::TAG_SHUTDOWN => ProtocolMessage::Shutdown {
             reason: s(&b.shutdown.reason, "reason")?,
         },
-        n => return Err(Fail::invalid(P, format!("tag {n:#04x}: expected 0x01..=0x0c"))),
+        n => {
+            return Err(Fail::invalid(
+                P,
+                format!("tag {n:#04x}: expected 0x01..=0x0c"),
+            ))
+        }
     })
 }
 
@@ -404,7 +409,10 @@ fn layout_arg(layout: wire_replication_layout) -> Res<Layout> {
     match layout {
         WIRE_REPLICATION_LAYOUT_7X => Ok(Layout::V7),
         WIRE_REPLICATION_LAYOUT_3X => Ok(Layout::V3),
-        n => Err(Fail::invalid(P, format!("{n} is not a wire_replication_layout"))),
+        n => Err(Fail::invalid(
+            P,
+            format!("{n} is not a wire_replication_layout"),
+        )),
     }
 }
 
@@ -489,13 +497,13 @@ pub extern "C" fn wire_replication_decode_message_prefix(
 
 /// The replication message of a handle; NULL when the handle holds something else.
 #[no_mangle]
-pub extern "C" fn wire_frame_replication(
-    frame: *const wire_frame,
-) -> *const wire_replication_msg {
+pub extern "C" fn wire_frame_replication(frame: *const wire_frame) -> *const wire_replication_msg {
     // SAFETY: the caller gives NULL or a live handle.
-    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(View::Replication(m)) => m,
-        _ => std::ptr::null(),
+    ffi_value(std::ptr::null(), || {
+        match unsafe { frame.as_ref() }.map(wire_frame::view) {
+            Some(View::Replication(m)) => m,
+            _ => std::ptr::null(),
+        }
     })
 }
 

@@ -36,8 +36,9 @@ fn camel(name: &str) -> String {
     name.split('_')
         .map(|p| {
             let mut c = p.chars();
-            c.next()
-                .map_or_else(String::new, |f| f.to_ascii_uppercase().to_string() + c.as_str())
+            c.next().map_or_else(String::new, |f| {
+                f.to_ascii_uppercase().to_string() + c.as_str()
+            })
         })
         .collect()
 }
@@ -92,10 +93,10 @@ fn fields(m: &DescriptorProto) -> Vec<Field> {
             let shape = match f.r#type() {
                 Type::Message => {
                     let t = local(f.type_name());
-                    let is_map = m
-                        .nested_type
-                        .iter()
-                        .any(|n| t == format!("{}.{}", m.name(), n.name()) && n.options.as_ref().is_some_and(|o| o.map_entry()));
+                    let is_map = m.nested_type.iter().any(|n| {
+                        t == format!("{}.{}", m.name(), n.name())
+                            && n.options.as_ref().is_some_and(|o| o.map_entry())
+                    });
                     match (is_map, repeated) {
                         (true, _) => Shape::Map,
                         (false, true) => Shape::Messages(t),
@@ -175,7 +176,13 @@ fn generate(fds: &FileDescriptorSet) -> String {
     }
     for m in &messages {
         let fs = fields(m);
-        writeln!(o, "\n/// `{}`.\n#[repr(C)]\n#[derive(Debug, Clone, Copy)]\npub struct {} {{", m.name(), c_name(m.name())).unwrap();
+        writeln!(
+            o,
+            "\n/// `{}`.\n#[repr(C)]\n#[derive(Debug, Clone, Copy)]\npub struct {} {{",
+            m.name(),
+            c_name(m.name())
+        )
+        .unwrap();
         for f in &fs {
             let n = &f.name;
             match &f.shape {
@@ -260,8 +267,12 @@ fn generate(fds: &FileDescriptorSet) -> String {
                     "        has_{n}: m.{n}.is_some(),\n        {n}: m.{n}.unwrap_or_default(),"
                 )
                 .unwrap(),
-                Shape::Slice { text: true } => writeln!(o, "        {n}: cx.view(m.{n}.as_bytes()),").unwrap(),
-                Shape::Slice { text: false } => writeln!(o, "        {n}: cx.view(&m.{n}),").unwrap(),
+                Shape::Slice { text: true } => {
+                    writeln!(o, "        {n}: cx.view(m.{n}.as_bytes()),").unwrap()
+                }
+                Shape::Slice { text: false } => {
+                    writeln!(o, "        {n}: cx.view(&m.{n}),").unwrap()
+                }
                 Shape::Message(_) => writeln!(o, "        {n},").unwrap(),
                 Shape::Strings | Shape::Messages(_) | Shape::Map => {
                     writeln!(o, "        {n},\n        {n}_len,").unwrap()
@@ -356,7 +367,13 @@ fn generate(fds: &FileDescriptorSet) -> String {
     }
     o.push_str("        _ => return None,\n    })\n}\n\n/// Type numbers by message name, in `.proto` order.\npub(crate) const TYPES: &[(&std::ffi::CStr, wire_broker_type)] = &[\n");
     for m in &messages {
-        writeln!(o, "    (c\"{}\", WIRE_BROKER_TYPE_{}),", m.name(), snake(m.name()).to_uppercase()).unwrap();
+        writeln!(
+            o,
+            "    (c\"{}\", WIRE_BROKER_TYPE_{}),",
+            m.name(),
+            snake(m.name()).to_uppercase()
+        )
+        .unwrap();
     }
     o.push_str("];\n");
     o
