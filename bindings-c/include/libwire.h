@@ -1207,6 +1207,763 @@ typedef struct wire_replication_msg {
 } wire_replication_msg;
 
 /**
+ * `Endpoint`.
+ */
+typedef struct wire_broker_endpoint {
+  /**
+   * `namespace_id`.
+   */
+  struct wire_slice namespace_id;
+  /**
+   * `path`.
+   */
+  struct wire_slice path;
+} wire_broker_endpoint;
+
+/**
+ * `DaemonProcess`.
+ */
+typedef struct wire_broker_daemon_process {
+  /**
+   * `pid`.
+   */
+  uint32_t pid;
+  /**
+   * `exe_path`.
+   */
+  struct wire_slice exe_path;
+  /**
+   * `ipc_endpoint` (NULL: absent).
+   */
+  const struct wire_broker_endpoint *ipc_endpoint;
+  /**
+   * `started_at_unix_ms`.
+   */
+  uint64_t started_at_unix_ms;
+  /**
+   * `boot_id`.
+   */
+  struct wire_slice boot_id;
+  /**
+   * Whether `idle_timeout_secs` is set.
+   */
+  bool has_idle_timeout_secs;
+  /**
+   * `idle_timeout_secs` (when `has_idle_timeout_secs`).
+   */
+  uint32_t idle_timeout_secs;
+  /**
+   * `exe_hash_algorithm`.
+   */
+  struct wire_slice exe_hash_algorithm;
+  /**
+   * `exe_hash`.
+   */
+  struct wire_slice exe_hash;
+} wire_broker_daemon_process;
+
+/**
+ * The probe-response payload (`WIRE_BROKER_TYPE_PROBE_RESPONSE`).
+ */
+typedef struct wire_broker_probe_response {
+  /**
+   * The 32-byte nonce.
+   */
+  struct wire_slice nonce;
+  /**
+   * The backend's process description.
+   */
+  struct wire_broker_daemon_process daemon_process;
+  /**
+   * Every legacy field-3 record, raw (key, length, value), written after the
+   * `DaemonProcess` fields.
+   */
+  struct wire_slice legacy_tag3_sha256_field;
+} wire_broker_probe_response;
+
+/**
+ * `Hello`.
+ */
+typedef struct wire_broker_hello {
+  /**
+   * `client_min_protocol`.
+   */
+  uint32_t client_min_protocol;
+  /**
+   * `client_max_protocol`.
+   */
+  uint32_t client_max_protocol;
+  /**
+   * `service_name`.
+   */
+  struct wire_slice service_name;
+  /**
+   * `wanted_version`.
+   */
+  struct wire_slice wanted_version;
+  /**
+   * `client_version`.
+   */
+  struct wire_slice client_version;
+  /**
+   * `client_capabilities`.
+   */
+  uint64_t client_capabilities;
+  /**
+   * `auth_token`.
+   */
+  struct wire_slice auth_token;
+  /**
+   * `request_id`.
+   */
+  struct wire_slice request_id;
+  /**
+   * `connection_id`.
+   */
+  uint64_t connection_id;
+  /**
+   * `peer_pid`.
+   */
+  uint32_t peer_pid;
+  /**
+   * `client_lib_name`.
+   */
+  struct wire_slice client_lib_name;
+  /**
+   * `client_lib_version`.
+   */
+  struct wire_slice client_lib_version;
+  /**
+   * `peer_attestation_nonce`.
+   */
+  struct wire_slice peer_attestation_nonce;
+  /**
+   * `capability_token`.
+   */
+  struct wire_slice capability_token;
+  /**
+   * `client_keepalive_secs`.
+   */
+  uint64_t client_keepalive_secs;
+} wire_broker_hello;
+
+/**
+ * `Negotiated`.
+ */
+typedef struct wire_broker_negotiated {
+  /**
+   * `negotiated_protocol`.
+   */
+  uint32_t negotiated_protocol;
+  /**
+   * `daemon_version`.
+   */
+  struct wire_slice daemon_version;
+  /**
+   * `backend_pipe`.
+   */
+  struct wire_slice backend_pipe;
+  /**
+   * `warnings`.
+   */
+  const struct wire_slice *warnings;
+  /**
+   * Number of `warnings`.
+   */
+  size_t warnings_len;
+  /**
+   * `server_capabilities`.
+   */
+  uint64_t server_capabilities;
+  /**
+   * `keepalive_interval_secs`.
+   */
+  uint64_t keepalive_interval_secs;
+  /**
+   * `handle_passed_token`.
+   */
+  struct wire_slice handle_passed_token;
+  /**
+   * `connection_id`.
+   */
+  uint64_t connection_id;
+} wire_broker_negotiated;
+
+/**
+ * One entry of a `map<string, string>`.
+ */
+typedef struct wire_broker_map_entry {
+  /**
+   * Key (UTF-8).
+   */
+  struct wire_slice key;
+  /**
+   * Value (UTF-8).
+   */
+  struct wire_slice value;
+} wire_broker_map_entry;
+
+/**
+ * `Refused`.
+ */
+typedef struct wire_broker_refused {
+  /**
+   * `reason`.
+   */
+  struct wire_slice reason;
+  /**
+   * `daemon_min_protocol`.
+   */
+  uint32_t daemon_min_protocol;
+  /**
+   * `daemon_max_protocol`.
+   */
+  uint32_t daemon_max_protocol;
+  /**
+   * `code`.
+   */
+  int32_t code;
+  /**
+   * `details` (decoded: sorted by key).
+   */
+  const struct wire_broker_map_entry *details;
+  /**
+   * Number of `details` entries.
+   */
+  size_t details_len;
+  /**
+   * `retry_after_ms`.
+   */
+  uint64_t retry_after_ms;
+} wire_broker_refused;
+
+/**
+ * `HelloReply`.
+ */
+typedef struct wire_broker_hello_reply {
+  /**
+   * `negotiated` (NULL: absent, member of oneof `result`).
+   */
+  const struct wire_broker_negotiated *negotiated;
+  /**
+   * `refused` (NULL: absent, member of oneof `result`).
+   */
+  const struct wire_broker_refused *refused;
+} wire_broker_hello_reply;
+
+/**
+ * `HandoffOffer`.
+ */
+typedef struct wire_broker_handoff_offer {
+  /**
+   * `handle_value`.
+   */
+  uint64_t handle_value;
+  /**
+   * `token`.
+   */
+  struct wire_slice token;
+  /**
+   * `service_name`.
+   */
+  struct wire_slice service_name;
+  /**
+   * `correlation_id`.
+   */
+  uint64_t correlation_id;
+} wire_broker_handoff_offer;
+
+/**
+ * `HandoffAck`.
+ */
+typedef struct wire_broker_handoff_ack {
+  /**
+   * `token`.
+   */
+  struct wire_slice token;
+  /**
+   * `accepted`.
+   */
+  bool accepted;
+  /**
+   * `error_detail`.
+   */
+  struct wire_slice error_detail;
+  /**
+   * `correlation_id`.
+   */
+  uint64_t correlation_id;
+} wire_broker_handoff_ack;
+
+/**
+ * `AdminRequest`.
+ */
+typedef struct wire_broker_admin_request {
+  /**
+   * `verb`.
+   */
+  int32_t verb;
+  /**
+   * `json`.
+   */
+  bool json;
+  /**
+   * `service_name`.
+   */
+  struct wire_slice service_name;
+  /**
+   * `output_path`.
+   */
+  struct wire_slice output_path;
+  /**
+   * `drain_deadline_ms`.
+   */
+  uint64_t drain_deadline_ms;
+} wire_broker_admin_request;
+
+/**
+ * `AdminReply`.
+ */
+typedef struct wire_broker_admin_reply {
+  /**
+   * `kind`.
+   */
+  int32_t kind;
+  /**
+   * `body`.
+   */
+  struct wire_slice body;
+  /**
+   * `exit_code`.
+   */
+  uint32_t exit_code;
+  /**
+   * `content_type`.
+   */
+  struct wire_slice content_type;
+} wire_broker_admin_reply;
+
+/**
+ * `Quota`.
+ */
+typedef struct wire_broker_quota {
+  /**
+   * `hard_max_bytes`.
+   */
+  uint64_t hard_max_bytes;
+  /**
+   * `soft_target_bytes`.
+   */
+  uint64_t soft_target_bytes;
+  /**
+   * `reserved_bytes`.
+   */
+  uint64_t reserved_bytes;
+} wire_broker_quota;
+
+/**
+ * `TeardownHook`.
+ */
+typedef struct wire_broker_teardown_hook {
+  /**
+   * `kind`.
+   */
+  int32_t kind;
+  /**
+   * `argv`.
+   */
+  const struct wire_slice *argv;
+  /**
+   * Number of `argv`.
+   */
+  size_t argv_len;
+  /**
+   * `timeout_secs`.
+   */
+  uint64_t timeout_secs;
+} wire_broker_teardown_hook;
+
+/**
+ * `Ownership`.
+ */
+typedef struct wire_broker_ownership {
+  /**
+   * `uid`.
+   */
+  uint32_t uid;
+  /**
+   * `gid`.
+   */
+  uint32_t gid;
+  /**
+   * `mode`.
+   */
+  uint32_t mode;
+  /**
+   * `windows_sid`.
+   */
+  struct wire_slice windows_sid;
+} wire_broker_ownership;
+
+/**
+ * `CacheRoot`.
+ */
+typedef struct wire_broker_cache_root {
+  /**
+   * `path`.
+   */
+  struct wire_slice path;
+  /**
+   * `kind`.
+   */
+  int32_t kind;
+  /**
+   * `estimated_size_bytes`.
+   */
+  uint64_t estimated_size_bytes;
+  /**
+   * `disposition`.
+   */
+  int32_t disposition;
+  /**
+   * `labels` (decoded: sorted by key).
+   */
+  const struct wire_broker_map_entry *labels;
+  /**
+   * Number of `labels` entries.
+   */
+  size_t labels_len;
+  /**
+   * `quota` (NULL: absent).
+   */
+  const struct wire_broker_quota *quota;
+  /**
+   * `teardown_hook` (NULL: absent).
+   */
+  const struct wire_broker_teardown_hook *teardown_hook;
+  /**
+   * `exclude_globs`.
+   */
+  const struct wire_slice *exclude_globs;
+  /**
+   * Number of `exclude_globs`.
+   */
+  size_t exclude_globs_len;
+  /**
+   * `platform_paths` (decoded: sorted by key).
+   */
+  const struct wire_broker_map_entry *platform_paths;
+  /**
+   * Number of `platform_paths` entries.
+   */
+  size_t platform_paths_len;
+  /**
+   * `ownership` (NULL: absent).
+   */
+  const struct wire_broker_ownership *ownership;
+  /**
+   * `endpoint` (NULL: absent).
+   */
+  const struct wire_broker_endpoint *endpoint;
+} wire_broker_cache_root;
+
+/**
+ * `CleanupPolicy`.
+ */
+typedef struct wire_broker_cleanup_policy {
+  /**
+   * `dormant_after_secs`.
+   */
+  uint64_t dormant_after_secs;
+  /**
+   * `keep_last_n_versions`.
+   */
+  uint32_t keep_last_n_versions;
+  /**
+   * `keep_current`.
+   */
+  bool keep_current;
+  /**
+   * `min_size_for_prune_bytes`.
+   */
+  uint64_t min_size_for_prune_bytes;
+} wire_broker_cleanup_policy;
+
+/**
+ * `ManifestRef`.
+ */
+typedef struct wire_broker_manifest_ref {
+  /**
+   * `service_name`.
+   */
+  struct wire_slice service_name;
+  /**
+   * `min_version`.
+   */
+  struct wire_slice min_version;
+  /**
+   * `optional`.
+   */
+  bool optional;
+} wire_broker_manifest_ref;
+
+/**
+ * `ObservabilityInfo`.
+ */
+typedef struct wire_broker_observability_info {
+  /**
+   * `metrics_endpoint`.
+   */
+  struct wire_slice metrics_endpoint;
+  /**
+   * `log_path`.
+   */
+  struct wire_slice log_path;
+  /**
+   * `health_check_endpoint`.
+   */
+  struct wire_slice health_check_endpoint;
+} wire_broker_observability_info;
+
+/**
+ * `HostIdentity`.
+ */
+typedef struct wire_broker_host_identity {
+  /**
+   * `hostname`.
+   */
+  struct wire_slice hostname;
+  /**
+   * `machine_id`.
+   */
+  struct wire_slice machine_id;
+  /**
+   * `boot_id`.
+   */
+  struct wire_slice boot_id;
+  /**
+   * `fs_dev_id`.
+   */
+  uint64_t fs_dev_id;
+  /**
+   * `namespace_id`.
+   */
+  struct wire_slice namespace_id;
+} wire_broker_host_identity;
+
+/**
+ * `Operation`.
+ */
+typedef struct wire_broker_operation {
+  /**
+   * `kind`.
+   */
+  int32_t kind;
+  /**
+   * `started_at_unix_ms`.
+   */
+  uint64_t started_at_unix_ms;
+  /**
+   * `expected_done_unix_ms`.
+   */
+  uint64_t expected_done_unix_ms;
+} wire_broker_operation;
+
+/**
+ * `CacheManifest`.
+ */
+typedef struct wire_broker_cache_manifest {
+  /**
+   * `service_name`.
+   */
+  struct wire_slice service_name;
+  /**
+   * `service_version`.
+   */
+  struct wire_slice service_version;
+  /**
+   * `broker_envelope_version`.
+   */
+  struct wire_slice broker_envelope_version;
+  /**
+   * `created_at_unix_ms`.
+   */
+  uint64_t created_at_unix_ms;
+  /**
+   * `last_active_unix_ms`.
+   */
+  uint64_t last_active_unix_ms;
+  /**
+   * `roots`.
+   */
+  const struct wire_broker_cache_root *roots;
+  /**
+   * Number of `roots`.
+   */
+  size_t roots_len;
+  /**
+   * `current_daemon` (NULL: absent).
+   */
+  const struct wire_broker_daemon_process *current_daemon;
+  /**
+   * `cleanup_policy` (NULL: absent).
+   */
+  const struct wire_broker_cleanup_policy *cleanup_policy;
+  /**
+   * `broker_instance`.
+   */
+  struct wire_slice broker_instance;
+  /**
+   * `depends_on`.
+   */
+  const struct wire_broker_manifest_ref *depends_on;
+  /**
+   * Number of `depends_on`.
+   */
+  size_t depends_on_len;
+  /**
+   * `provides`.
+   */
+  const struct wire_slice *provides;
+  /**
+   * Number of `provides`.
+   */
+  size_t provides_len;
+  /**
+   * `observability` (NULL: absent).
+   */
+  const struct wire_broker_observability_info *observability;
+  /**
+   * `bundle_id`.
+   */
+  struct wire_slice bundle_id;
+  /**
+   * `manifest_schema_version`.
+   */
+  uint32_t manifest_schema_version;
+  /**
+   * `media_type`.
+   */
+  struct wire_slice media_type;
+  /**
+   * `self_sha256`.
+   */
+  struct wire_slice self_sha256;
+  /**
+   * `host` (NULL: absent).
+   */
+  const struct wire_broker_host_identity *host;
+  /**
+   * `current_operation` (NULL: absent).
+   */
+  const struct wire_broker_operation *current_operation;
+  /**
+   * `valid_until_unix_ms`.
+   */
+  uint64_t valid_until_unix_ms;
+} wire_broker_cache_manifest;
+
+/**
+ * `LifecycleEvent`.
+ */
+typedef struct wire_broker_lifecycle_event {
+  /**
+   * `ts_ms`.
+   */
+  uint64_t ts_ms;
+  /**
+   * `pid`.
+   */
+  uint32_t pid;
+  /**
+   * `service_name`.
+   */
+  struct wire_slice service_name;
+  /**
+   * `kind`.
+   */
+  int32_t kind;
+  /**
+   * `reason`.
+   */
+  struct wire_slice reason;
+  /**
+   * `extra` (decoded: sorted by key).
+   */
+  const struct wire_broker_map_entry *extra;
+  /**
+   * Number of `extra` entries.
+   */
+  size_t extra_len;
+  /**
+   * `severity_number`.
+   */
+  uint32_t severity_number;
+  /**
+   * `severity_text`.
+   */
+  struct wire_slice severity_text;
+  /**
+   * `request_id`.
+   */
+  struct wire_slice request_id;
+  /**
+   * `connection_id`.
+   */
+  uint64_t connection_id;
+  /**
+   * `broker_instance`.
+   */
+  struct wire_slice broker_instance;
+} wire_broker_lifecycle_event;
+
+/**
+ * `ServiceDefinition`.
+ */
+typedef struct wire_broker_service_definition {
+  /**
+   * `service_name`.
+   */
+  struct wire_slice service_name;
+  /**
+   * `binary_path`.
+   */
+  struct wire_slice binary_path;
+  /**
+   * `isolation`.
+   */
+  int32_t isolation;
+  /**
+   * `explicit_instance`.
+   */
+  struct wire_slice explicit_instance;
+  /**
+   * `per_version_binary_dir`.
+   */
+  struct wire_slice per_version_binary_dir;
+  /**
+   * `min_version`.
+   */
+  struct wire_slice min_version;
+  /**
+   * `version_allow_list`.
+   */
+  const struct wire_slice *version_allow_list;
+  /**
+   * Number of `version_allow_list`.
+   */
+  size_t version_allow_list_len;
+  /**
+   * `labels` (decoded: sorted by key).
+   */
+  const struct wire_broker_map_entry *labels;
+  /**
+   * Number of `labels` entries.
+   */
+  size_t labels_len;
+} wire_broker_service_definition;
+
+/**
  * Dynomite DNODE.
  */
 #define WIRE_PROTOCOL_DNODE 1

@@ -10,7 +10,16 @@ fn root() -> PathBuf {
 }
 
 fn generate() -> String {
-    let config = cbindgen::Config::from_file(root().join("cbindgen.toml")).unwrap();
+    let mut config = cbindgen::Config::from_file(root().join("cbindgen.toml")).unwrap();
+    // The broker message structs are reached only through `void *` (typed by
+    // wire_broker_type), so cbindgen would not emit them: export every generated struct.
+    let generated = std::fs::read_to_string(root().join("src/broker_gen.rs")).unwrap();
+    config.export.include.extend(
+        generated
+            .lines()
+            .filter_map(|l| l.strip_prefix("pub struct "))
+            .map(|rest| rest.trim_end_matches(" {").to_string()),
+    );
     let bindings = cbindgen::Builder::new()
         .with_crate(root())
         .with_config(config)
