@@ -17,8 +17,8 @@ use crate::broker_gen::{
 use crate::dnode::array_arg;
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
 use crate::{
-    arg, bytes_arg, cstr_arg, ffi_fn, ffi_value, out, slice_arg, str_arg, wire_frame, wire_limits,
-    wire_slice, wire_status, write_out, Fail, Res,
+    arg, borrowed_bytes, bytes_arg, cstr_arg, ffi_fn, ffi_value, out, str_arg, wire_frame,
+    wire_limits, wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Broker;
@@ -120,7 +120,7 @@ pub(crate) fn probe_view(p: &ProbeResponse, cx: &mut Ctx) -> wire_broker_probe_r
 }
 
 unsafe fn probe_arg(p: &wire_broker_probe_response) -> Res<ProbeResponse> {
-    let nonce = slice_arg(&p.nonce, "nonce")?;
+    let nonce = borrowed_bytes(&p.nonce, "nonce")?;
     if nonce.len() != PROBE_NONCE_LEN {
         return Err(Fail::invalid(
             P,
@@ -128,12 +128,12 @@ unsafe fn probe_arg(p: &wire_broker_probe_response) -> Res<ProbeResponse> {
         ));
     }
     Ok(ProbeResponse {
-        nonce: Bytes::copy_from_slice(nonce),
+        nonce,
         daemon_process: arg_daemon_process(&p.daemon_process)?,
-        legacy_tag3_sha256_field: Bytes::copy_from_slice(slice_arg(
+        legacy_tag3_sha256_field: borrowed_bytes(
             &p.legacy_tag3_sha256_field,
             "legacy_tag3_sha256_field",
-        )?),
+        )?,
     })
 }
 

@@ -15,7 +15,7 @@ use wire_core::Protocol;
 use crate::broker::{map_arg, map_view, strings_arg, strings_view, wire_broker_map_entry, wire_broker_type};
 use crate::dnode::array_arg;
 use crate::frame::Ctx;
-use crate::{slice_arg, str_arg, wire_slice, Fail, Res};
+use crate::{borrowed_bytes, str_arg, wire_slice, Fail, Res};
 
 const P: Protocol = Protocol::Broker;
 
@@ -1056,7 +1056,7 @@ pub(crate) unsafe fn arg_frame(c: &wire_broker_frame) -> Res<v1::Frame> {
     m.envelope_version = c.envelope_version;
     m.kind = c.kind;
     m.payload_protocol = c.payload_protocol;
-    m.payload = bytes::Bytes::copy_from_slice(slice_arg(&c.payload, "Frame.payload")?);
+    m.payload = borrowed_bytes(&c.payload, "Frame.payload")?;
     m.request_id = c.request_id;
     m.payload_encoding = c.payload_encoding;
     m.deadline_unix_ms = c.deadline_unix_ms;
@@ -1073,14 +1073,14 @@ pub(crate) unsafe fn arg_hello(c: &wire_broker_hello) -> Res<v1::Hello> {
     m.wanted_version = str_arg(P, &c.wanted_version, "Hello.wanted_version")?;
     m.client_version = str_arg(P, &c.client_version, "Hello.client_version")?;
     m.client_capabilities = c.client_capabilities;
-    m.auth_token = bytes::Bytes::copy_from_slice(slice_arg(&c.auth_token, "Hello.auth_token")?);
+    m.auth_token = borrowed_bytes(&c.auth_token, "Hello.auth_token")?;
     m.request_id = str_arg(P, &c.request_id, "Hello.request_id")?;
     m.connection_id = c.connection_id;
     m.peer_pid = c.peer_pid;
     m.client_lib_name = str_arg(P, &c.client_lib_name, "Hello.client_lib_name")?;
     m.client_lib_version = str_arg(P, &c.client_lib_version, "Hello.client_lib_version")?;
-    m.peer_attestation_nonce = bytes::Bytes::copy_from_slice(slice_arg(&c.peer_attestation_nonce, "Hello.peer_attestation_nonce")?);
-    m.capability_token = bytes::Bytes::copy_from_slice(slice_arg(&c.capability_token, "Hello.capability_token")?);
+    m.peer_attestation_nonce = borrowed_bytes(&c.peer_attestation_nonce, "Hello.peer_attestation_nonce")?;
+    m.capability_token = borrowed_bytes(&c.capability_token, "Hello.capability_token")?;
     m.client_keepalive_secs = c.client_keepalive_secs;
     Ok(m)
 }
@@ -1110,7 +1110,7 @@ pub(crate) unsafe fn arg_negotiated(c: &wire_broker_negotiated) -> Res<v1::Negot
     m.warnings = strings_arg(c.warnings, c.warnings_len, "Negotiated.warnings")?;
     m.server_capabilities = c.server_capabilities;
     m.keepalive_interval_secs = c.keepalive_interval_secs;
-    m.handle_passed_token = bytes::Bytes::copy_from_slice(slice_arg(&c.handle_passed_token, "Negotiated.handle_passed_token")?);
+    m.handle_passed_token = borrowed_bytes(&c.handle_passed_token, "Negotiated.handle_passed_token")?;
     m.connection_id = c.connection_id;
     Ok(m)
 }
@@ -1129,7 +1129,7 @@ pub(crate) unsafe fn arg_refused(c: &wire_broker_refused) -> Res<v1::Refused> {
 pub(crate) unsafe fn arg_handoff_offer(c: &wire_broker_handoff_offer) -> Res<v1::HandoffOffer> {
     let mut m = v1::HandoffOffer::default();
     m.handle_value = c.handle_value;
-    m.token = bytes::Bytes::copy_from_slice(slice_arg(&c.token, "HandoffOffer.token")?);
+    m.token = borrowed_bytes(&c.token, "HandoffOffer.token")?;
     m.service_name = str_arg(P, &c.service_name, "HandoffOffer.service_name")?;
     m.correlation_id = c.correlation_id;
     Ok(m)
@@ -1137,7 +1137,7 @@ pub(crate) unsafe fn arg_handoff_offer(c: &wire_broker_handoff_offer) -> Res<v1:
 
 pub(crate) unsafe fn arg_handoff_ack(c: &wire_broker_handoff_ack) -> Res<v1::HandoffAck> {
     let mut m = v1::HandoffAck::default();
-    m.token = bytes::Bytes::copy_from_slice(slice_arg(&c.token, "HandoffAck.token")?);
+    m.token = borrowed_bytes(&c.token, "HandoffAck.token")?;
     m.accepted = c.accepted;
     m.error_detail = str_arg(P, &c.error_detail, "HandoffAck.error_detail")?;
     m.correlation_id = c.correlation_id;
@@ -1192,7 +1192,7 @@ pub(crate) unsafe fn arg_cache_manifest(c: &wire_broker_cache_manifest) -> Res<v
     m.bundle_id = str_arg(P, &c.bundle_id, "CacheManifest.bundle_id")?;
     m.manifest_schema_version = c.manifest_schema_version;
     m.media_type = str_arg(P, &c.media_type, "CacheManifest.media_type")?;
-    m.self_sha256 = bytes::Bytes::copy_from_slice(slice_arg(&c.self_sha256, "CacheManifest.self_sha256")?);
+    m.self_sha256 = borrowed_bytes(&c.self_sha256, "CacheManifest.self_sha256")?;
     if let Some(x) = c.host.as_ref() {
         m.host = Some(arg_host_identity(x)?);
     }
@@ -1288,7 +1288,7 @@ pub(crate) unsafe fn arg_daemon_process(c: &wire_broker_daemon_process) -> Res<v
     m.boot_id = str_arg(P, &c.boot_id, "DaemonProcess.boot_id")?;
     m.idle_timeout_secs = c.has_idle_timeout_secs.then_some(c.idle_timeout_secs);
     m.exe_hash_algorithm = str_arg(P, &c.exe_hash_algorithm, "DaemonProcess.exe_hash_algorithm")?;
-    m.exe_hash = bytes::Bytes::copy_from_slice(slice_arg(&c.exe_hash, "DaemonProcess.exe_hash")?);
+    m.exe_hash = borrowed_bytes(&c.exe_hash, "DaemonProcess.exe_hash")?;
     Ok(m)
 }
 

@@ -6,7 +6,7 @@ use wire_core::{AnyCodec, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, Ctx, View};
 use crate::{
-    arg, bytes_arg, ffi_fn, ffi_value, out, slice_arg, wire_frame, wire_limits, wire_slice,
+    arg, borrowed_bytes, bytes_arg, ffi_fn, ffi_value, out, wire_frame, wire_limits, wire_slice,
     wire_status, write_out, Res,
 };
 
@@ -66,13 +66,13 @@ pub(crate) fn view(f: &Frame, cx: &Ctx) -> wire_dataexchange_frame {
 
 unsafe fn frame_arg(frame: *const wire_dataexchange_frame) -> Res<Frame> {
     let f = arg(frame, "frame")?;
-    let payload = Bytes::copy_from_slice(slice_arg(&f.payload, "frame.payload")?);
+    let payload = borrowed_bytes(&f.payload, "frame.payload")?;
     Ok(match f.r#type {
         WIRE_DATAEXCHANGE_TEXT => Frame::Text { payload },
         WIRE_DATAEXCHANGE_BINARY => Frame::Binary { payload },
         WIRE_DATAEXCHANGE_JSON => Frame::Json { payload },
         WIRE_DATAEXCHANGE_FILE => Frame::File {
-            filename: Bytes::copy_from_slice(slice_arg(&f.filename, "frame.filename")?),
+            filename: borrowed_bytes(&f.filename, "frame.filename")?,
             payload,
         },
         WIRE_DATAEXCHANGE_TRACE => Frame::Trace {

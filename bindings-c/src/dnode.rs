@@ -2,7 +2,7 @@
 
 use std::ffi::{c_char, CString};
 
-use bytes::{Bytes, BytesMut};
+use bytes::BytesMut;
 use wire_core::dnode::{
     CapabilityAdEntry, Dmsg, DmsgHeader, DmsgType, DnodeCodec, Flavour, Handshake,
 };
@@ -10,7 +10,7 @@ use wire_core::{AnyCodec, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
 use crate::{
-    arg, bytes_arg, ffi_fn, ffi_value, out, slice_arg, str_arg, wire_frame, wire_limits,
+    arg, borrowed_bytes, bytes_arg, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits,
     wire_slice, wire_status, write_out, Fail, Res,
 };
 
@@ -158,8 +158,8 @@ unsafe fn msg_arg(msg: *const wire_dnode_msg) -> Res<Dmsg> {
         flags: m.flags,
         version: m.version,
         same_dc: m.same_dc,
-        data: Bytes::copy_from_slice(slice_arg(&m.data, "msg.data")?),
-        payload: Bytes::copy_from_slice(slice_arg(&m.payload, "msg.payload")?),
+        data: borrowed_bytes(&m.data, "msg.data")?,
+        payload: borrowed_bytes(&m.payload, "msg.payload")?,
     })
 }
 
@@ -293,7 +293,7 @@ pub extern "C" fn wire_dnode_encode_header(
             flags: h.flags,
             version: h.version,
             same_dc: h.same_dc,
-            data: Bytes::copy_from_slice(unsafe { slice_arg(&h.data, "header.data")? }),
+            data: unsafe { borrowed_bytes(&h.data, "header.data")? },
             plen: h.plen,
         };
         let mut bytes = BytesMut::with_capacity(codec.header_encoded_len(&header)?);
@@ -354,7 +354,7 @@ pub extern "C" fn wire_dnode_handshake_encode(
                     name: unsafe { str_arg(P, &e.name, "entry name")? },
                     supported: values
                         .iter()
-                        .map(|v| Ok(Bytes::copy_from_slice(unsafe { slice_arg(v, "value")? })))
+                        .map(|v| Ok(unsafe { borrowed_bytes(v, "value")? }))
                         .collect::<Res<_>>()?,
                 })
             })

@@ -1,7 +1,6 @@
 //! `wire_replication_*`: Noxu DB replication `ProtocolMessage`, framed (`[u32 LE len][msg]`) or
 //! bare, in layout 7x or 3x, and the TCP service-name preamble.
 
-use bytes::Bytes;
 use wire_core::replication::{
     self, GroupChangeType, Layout, NodeType, ProtocolMessage, RepNode, ReplicationCodec,
 };
@@ -9,7 +8,7 @@ use wire_core::{AnyCodec, AnyFrame, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
 use crate::{
-    arg, bytes_arg, ffi_fn, ffi_value, out, slice_arg, str_arg, wire_frame, wire_limits,
+    arg, borrowed_bytes, bytes_arg, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits,
     wire_slice, wire_status, write_out, Fail, Res,
 };
 
@@ -353,7 +352,7 @@ unsafe fn msg_arg(msg: *const wire_replication_msg) -> Res<ProtocolMessage> {
         replication::TAG_LOG_ENTRY => ProtocolMessage::LogEntry {
             vlsn: b.log_entry.vlsn,
             entry_type: b.log_entry.entry_type,
-            data: Bytes::copy_from_slice(slice_arg(&b.log_entry.data, "data")?),
+            data: borrowed_bytes(&b.log_entry.data, "data")?,
         },
         replication::TAG_ACK => ProtocolMessage::Ack { vlsn: b.ack.vlsn },
         replication::TAG_GROUP_CHANGE => {

@@ -145,7 +145,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
          use crate::broker::{map_arg, map_view, strings_arg, strings_view, wire_broker_map_entry, wire_broker_type};\n\
          use crate::dnode::array_arg;\n\
          use crate::frame::Ctx;\n\
-         use crate::{slice_arg, str_arg, wire_slice, Fail, Res};\n\n\
+         use crate::{borrowed_bytes, str_arg, wire_slice, Fail, Res};\n\n\
          const P: Protocol = Protocol::Broker;\n\n",
     );
     for (i, m) in messages.iter().enumerate() {
@@ -305,7 +305,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
                 }
                 (Shape::Slice { text: false }, _) => writeln!(
                     o,
-                    "    m.{n} = bytes::Bytes::copy_from_slice(slice_arg(&c.{n}, \"{what}\")?);"
+                    "    m.{n} = borrowed_bytes(&c.{n}, \"{what}\")?;"
                 )
                 .unwrap(),
                 (Shape::Strings, _) => writeln!(o, "    m.{n} = strings_arg(c.{n}, c.{n}_len, \"{what}\")?;").unwrap(),
