@@ -4,7 +4,8 @@ CARGO ?= cargo
 WIRE_BIN := $(CURDIR)/target/release/wire
 FUZZ_SECONDS ?= 5
 
-.PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean build-node test-node bench-node
+.PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean \
+	build-node test-node bench-node build-c test-c bench-c
 
 build:
 	@echo "==> building the wire CLI (release)"
@@ -22,7 +23,7 @@ test:
 	@set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee target/test.log
 	@scripts/test-summary target/test.log
 
-test-all: test-rust test-cli-demo test-go test-fuzz test-node
+test-all: test-rust test-cli-demo test-go test-fuzz test-node test-c
 
 test-rust:
 	@echo "==> cargo fmt --check"
@@ -72,6 +73,24 @@ test-node: build-node
 
 bench-node: build-node
 	cd bindings-node && node benches/run.js
+
+C_PREFIX := $(CURDIR)/target/c-install
+
+## build-c: libwire.a, libwire.so and libwire.pc (release)
+build-c:
+	$(MAKE) -C bindings-c build
+
+## test-c: the C suites (vectors + API; static link with the pinned libs, valgrind, ASan/UBSan),
+## then every example in examples/c built against the installed pkg-config file. The header
+## check runs in `cargo test` (bindings-c/tests/header.rs).
+test-c:
+	@echo "==> C library (bindings-c)"
+	$(MAKE) -C bindings-c test
+	$(MAKE) -C bindings-c install PREFIX=$(C_PREFIX)
+	$(MAKE) -C examples/c run PREFIX=$(C_PREFIX) OUT=$(CURDIR)/target/c/examples
+
+bench-c:
+	$(MAKE) -C bindings-c bench
 
 clean:
 	$(CARGO) clean

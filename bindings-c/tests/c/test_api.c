@@ -1,0 +1,189 @@
+/* The API contract outside the vectors: status values and text, NULL checks, buffer sizing,
+ * the thread-local last error, views into the caller's input, handle accessors. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "libwire.h"
+#include "support.h"
+
+static int passed, failed;
+
+#define TEST(cond)                                                   \
+  do {                                                               \
+    if (cond) {                                                      \
+      passed++;                                                      \
+    } else {                                                         \
+      failed++;                                                      \
+      fprintf(stderr, "FAIL %s:%d: %s\n", __FILE__, __LINE__, #cond); \
+    }                                                                \
+  } while (0)
+
+/* A DNODE request: "   $2014$ 7 3 0 1 1 *1 d *5\r\nhello". */
+static const char DMSG[] = "   $2014$ 7 3 0 1 1 *1 d *5\r\nhello";
+
+static void status_values(void) {
+  TEST(WIRE_OK == 0 && WIRE_INCOMPLETE == 1 && WIRE_MALFORMED == 2 && WIRE_TOO_LARGE == 3);
+  TEST(WIRE_UNSUPPORTED_VERSION == 4 && WIRE_INVALID_UTF8 == 5 && WIRE_TRAILING_BYTES == 6);
+  TEST(WIRE_INVALID_ARGUMENT == 7 && WIRE_NULL_ARGUMENT == 100 && WIRE_BUFFER_TOO_SMALL == 101 && WIRE_PANIC == 102);
+  TEST(strcmp(wire_status_str(WIRE_OK), "ok") == 0);
+  TEST(strcmp(wire_status_str(WIRE_TOO_LARGE), "too_large") == 0);
+  TEST(strcmp(wire_status_str(WIRE_BUFFER_TOO_SMALL), "buffer_too_small") == 0);
+  TEST(strcmp(wire_status_str(12345), "unknown") == 0);
+  TEST(strcmp(wire_protocol_name(WIRE_PROTOCOL_BROKER), "broker") == 0);
+  TEST(wire_protocol_name(0) == NULL);
+  wire_protocol p = 0;
+  TEST(wire_protocol_from_name("chitchat", &p) == WIRE_OK && p == WIRE_PROTOCOL_CHITCHAT);
+  TEST(wire_protocol_from_name("gopher", &p) == WIRE_INVALID_ARGUMENT);
+  wire_limits l;
+  TEST(wire_limits_default(WIRE_PROTOCOL_CHITCHAT, &l) == WIRE_OK && l.max_frame_size == 65507);
+  TEST(wire_limits_default(99, &l) == WIRE_INVALID_ARGUMENT);
+}
+
+static void null_arguments(void) {
+  wire_frame *f = NULL;
+  size_t n = 0;
+  TEST(wire_dnode_decode(NULL, 5, NULL, &f) == WIRE_NULL_ARGUMENT);
+  TEST(wire_dnode_decode((const uint8_t *)DMSG, strlen(DMSG), NULL, NULL) == WIRE_NULL_ARGUMENT);
+  TEST(wire_frame_length(WIRE_PROTOCOL_DNODE, (const uint8_t *)DMSG, strlen(DMSG), NULL) == WIRE_NULL_ARGUMENT);
+  TEST(wire_dnode_encode(NULL, NULL, WIRE_DNODE_FLAVOUR_PLAIN, NULL, 0, &n) == WIRE_NULL_ARGUMENT);
+  TEST(wire_decoder_push(NULL, (const uint8_t *)"x", 1) == WIRE_NULL_ARGUMENT);
+  TEST(wire_frame_to_json(NULL, NULL, 0, &n) == WIRE_NULL_ARGUMENT);
+  /* Empty input may come with a NULL pointer. */
+  TEST(wire_dnode_decode(NULL, 0, NULL, &f) == WIRE_INCOMPLETE && f == NULL);
+  wire_frame_free(NULL);
+  wire_decoder_free(NULL);
+  TEST(wire_frame_dnode(NULL) == NULL);
+  TEST(wire_decoder_buffered(NULL) == 0);
+}
+
+static void decode_views_and_errors(void) {
+  const uint8_t *in = (const uint8_t *)DMSG;
+  size_t len = strlen(DMSG);
+  wire_frame *f = NULL;
+  TEST(wire_dnode_decode(in, len, NULL, &f) == WIRE_OK);
+  const wire_dnode_msg *m = wire_frame_dnode(f);
+  TEST(m && m->id == 7 && m->type == 3 && m->same_dc);
+  TEST(strcmp(wire_dnode_type_name(m->type), "DMSG_REQ") == 0);
+  /* One-shot decode views point into the caller's input. */
+  TEST(m && m->payload.ptr == in + len - 5 && m->payload.len == 5);
+  TEST(m && m->data.ptr == in + 23 && m->data.len == 1);
+  TEST(wire_frame_chitchat(f) == NULL && wire_frame_broker(f) == NULL);
+  TEST(wire_frame_protocol(f) == WIRE_PROTOCOL_DNODE);
+  /* Encode: size query with cap 0, then too small, then exact. */
+  size_t need = 0;
+  TEST(wire_dnode_encode(m, NULL, WIRE_DNODE_FLAVOUR_PLAIN, NULL, 0, &need) == WIRE_BUFFER_TOO_SMALL && need == len);
+  uint8_t out[64];
+  TEST(wire_dnode_encode(m, NULL, WIRE_DNODE_FLAVOUR_PLAIN, out, len - 1, &need) == WIRE_BUFFER_TOO_SMALL);
+  TEST(wire_dnode_encode(m, NULL, WIRE_DNODE_FLAVOUR_PLAIN, out, sizeof out, &need) == WIRE_OK && need == len);
+  TEST(memcmp(out, in, len) == 0);
+  /* JSON with a buffer too small for the NUL: refused, size reported. */
+  size_t jlen = 0;
+  TEST(wire_frame_to_json(f, NULL, 0, &jlen) == WIRE_BUFFER_TOO_SMALL && jlen > 0);
+  char *json = malloc(jlen + 1);
+  TEST(wire_frame_to_json(f, json, jlen, &jlen) == WIRE_BUFFER_TOO_SMALL);
+  TEST(wire_frame_to_json(f, json, jlen + 1, &jlen) == WIRE_OK && strlen(json) == jlen);
+  TEST(strstr(json, "\"DMSG_REQ\"") != NULL);
+  free(json);
+  wire_frame_free(f);
+
+  /* A truncated frame: incomplete, with protocol and offset in the last error. */
+  f = NULL;
+  TEST(wire_dnode_decode(in, len - 2, NULL, &f) == WIRE_INCOMPLETE && f == NULL);
+  uint64_t off = 0;
+  wire_protocol p = 0;
+  TEST(wire_last_error_offset(&off) && off == len - 2);
+  TEST(wire_last_error_protocol(&p) && p == WIRE_PROTOCOL_DNODE);
+  size_t full = wire_last_error_message(NULL, 0);
+  char small[8];
+  TEST(full > sizeof small && wire_last_error_message(small, sizeof small) == full && strlen(small) == sizeof small - 1);
+  TEST(strncmp(small, "dnode i", 7) == 0);
+  /* A bad flavour is an argument error. */
+  TEST(wire_dnode_encode(m ? m : NULL, NULL, 9, out, sizeof out, &need) != WIRE_OK);
+}
+
+static void decoder(void) {
+  wire_decoder *d = NULL;
+  TEST(wire_decoder_new(WIRE_PROTOCOL_DNODE, NULL, &d) == WIRE_OK);
+  TEST(wire_decoder_set_option(d, "flavour", "purple") == WIRE_INVALID_ARGUMENT);
+  TEST(wire_decoder_set_option(d, "flavour", "gossip") == WIRE_OK);
+  wire_frame *f = NULL;
+  size_t len = strlen(DMSG);
+  /* Two frames pushed in two odd pieces. */
+  TEST(wire_decoder_push(d, (const uint8_t *)DMSG, 10) == WIRE_OK);
+  TEST(wire_decoder_next(d, &f) == WIRE_OK && f == NULL);
+  TEST(wire_decoder_push(d, (const uint8_t *)DMSG + 10, len - 10) == WIRE_OK);
+  TEST(wire_decoder_push(d, (const uint8_t *)DMSG, len) == WIRE_OK);
+  wire_frame *a = NULL, *b = NULL;
+  TEST(wire_decoder_next(d, &a) == WIRE_OK && a != NULL);
+  TEST(wire_decoder_position(d) == len);
+  TEST(wire_decoder_next(d, &b) == WIRE_OK && b != NULL);
+  TEST(wire_decoder_finish(d) == WIRE_OK);
+  TEST(wire_decoder_push(d, (const uint8_t *)"   $2014$ x", 11) == WIRE_OK);
+  TEST(wire_decoder_next(d, &f) == WIRE_MALFORMED && f == NULL);
+  /* After an error every call gives the same error. */
+  TEST(wire_decoder_next(d, &f) == WIRE_MALFORMED);
+  wire_decoder_free(d);
+  /* Frames outlive their decoder. */
+  const wire_dnode_msg *m = wire_frame_dnode(b);
+  TEST(m && m->payload.len == 5 && memcmp(m->payload.ptr, "hello", 5) == 0);
+  wire_frame_free(a);
+  wire_frame_free(b);
+  /* Limits are checked from the header. */
+  wire_limits tiny = {4, 0};
+  TEST(wire_decoder_new(WIRE_PROTOCOL_DNODE, &tiny, &d) == WIRE_OK);
+  wire_decoder_push(d, (const uint8_t *)DMSG, len);
+  TEST(wire_decoder_next(d, &f) == WIRE_TOO_LARGE);
+  wire_decoder_free(d);
+}
+
+static void broker_messages(void) {
+  /* A Hello built in C, encoded bare, framed inside a Frame, decoded back through the payload. */
+  wire_broker_hello hello;
+  memset(&hello, 0, sizeof hello);
+  hello.client_min_protocol = 1;
+  hello.client_max_protocol = 1;
+  hello.service_name = (wire_slice){(const uint8_t *)"zccache", 7};
+  uint8_t payload[128];
+  size_t plen = 0;
+  TEST(wire_broker_message_encode(WIRE_BROKER_TYPE_HELLO, &hello, payload, sizeof payload, &plen) == WIRE_OK);
+  wire_broker_frame frame;
+  memset(&frame, 0, sizeof frame);
+  frame.envelope_version = 1;
+  frame.kind = WIRE_BROKER_FRAME_KIND_REQUEST;
+  frame.payload = (wire_slice){payload, plen};
+  uint8_t out[256];
+  size_t n = 0;
+  TEST(wire_broker_encode(&frame, NULL, out, sizeof out, &n) == WIRE_OK);
+  wire_frame *f = NULL, *p = NULL;
+  TEST(wire_broker_decode(out, n, NULL, &f) == WIRE_OK);
+  TEST(wire_broker_payload_decode(f, &p) == WIRE_OK && p != NULL);
+  wire_broker_type t = 0;
+  const wire_broker_hello *back = wire_frame_broker_message(p, &t);
+  TEST(t == WIRE_BROKER_TYPE_HELLO && back && back->service_name.len == 7 &&
+       memcmp(back->service_name.ptr, "zccache", 7) == 0 && back->client_max_protocol == 1);
+  TEST(strcmp(wire_broker_type_name(t), "Hello") == 0);
+  wire_frame_free(p);
+  wire_frame_free(f);
+  /* Both oneof members set: refused. */
+  wire_broker_negotiated neg;
+  wire_broker_refused ref;
+  memset(&neg, 0, sizeof neg);
+  memset(&ref, 0, sizeof ref);
+  wire_broker_hello_reply reply = {&neg, &ref};
+  TEST(wire_broker_message_encode(WIRE_BROKER_TYPE_HELLO_REPLY, &reply, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
+  TEST(wire_broker_message_encode(999, &reply, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
+  /* Strings must be UTF-8. */
+  hello.service_name = (wire_slice){(const uint8_t *)"\xff", 1};
+  TEST(wire_broker_message_encode(WIRE_BROKER_TYPE_HELLO, &hello, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
+}
+
+int main(void) {
+  status_values();
+  null_arguments();
+  decode_views_and_errors();
+  decoder();
+  broker_messages();
+  printf("SUITE c-api: %d passed, %d failed, 0 skipped\n", passed, failed);
+  return failed ? 1 : 0;
+}
