@@ -146,27 +146,32 @@ pub(crate) use from_py_via;
 macro_rules! py_class {
     (
         $(#[$meta:meta])*
-        class $ty:ident($proto:ident, $module:literal, $name:literal) fields $inner:ident {
+        class $ty:ident($proto:ident, $module:literal, $name:literal $(, $opt:ident)*) fields $inner:ident {
             $($field:ident : $fty:ty $([$via:ty])?),* $(,)?
         }
-        $($rest:tt)*
+        $(optional {
+            $($ofield:ident : $ofty:ty $([$ovia:ty])? = $odefault:expr),* $(,)?
+        })?
+        $(methods { $($methods:tt)* })?
     ) => {
         #[doc = concat!("The fields of `", $module, ".", $name, "`.")]
         #[derive(Clone, Debug, PartialEq)]
         pub struct $inner {
             $(pub $field: $fty,)*
+            $($(pub $ofield: $ofty,)*)?
         }
         $crate::api::py_class! {
             $(#[$meta])*
-            class $ty($proto, $module, $name) wraps $inner {
+            class $ty($proto, $module, $name $(, $opt)*) wraps $inner {
                 $($field : $fty $([$via])?),*
             }
-            $($rest)*
+            $(optional { $($ofield : $ofty $([$ovia])? = $odefault),* })?
+            $(methods { $($methods)* })?
         }
     };
     (
         $(#[$meta:meta])*
-        class $ty:ident($proto:ident, $module:literal, $name:literal) wraps $inner:path {
+        class $ty:ident($proto:ident, $module:literal, $name:literal $(, $opt:ident)*) wraps $inner:path {
             $($field:ident : $fty:ty $([$via:ty])?),* $(,)?
         }
         $(optional {
@@ -175,7 +180,7 @@ macro_rules! py_class {
         $(methods { $($methods:tt)* })?
     ) => {
         $(#[$meta])*
-        #[pyclass(frozen, eq, name = $name, module = $module)]
+        #[pyclass(frozen, eq, $($opt,)* name = $name, module = $module)]
         #[derive(Clone, PartialEq)]
         pub struct $ty(pub $inner);
 
@@ -210,13 +215,16 @@ macro_rules! py_class {
             $(
                 #[getter]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    $crate::api::to_py_via!(py, &self.0.$field $(, $via)?)
+                    // The declared type is checked against the core's.
+                    let value: &$fty = &self.0.$field;
+                    $crate::api::to_py_via!(py, value $(, $via)?)
                 }
             )*
             $($(
                 #[getter]
                 fn $ofield<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                    $crate::api::to_py_via!(py, &self.0.$ofield $(, $ovia)?)
+                    let value: &$ofty = &self.0.$ofield;
+                    $crate::api::to_py_via!(py, value $(, $ovia)?)
                 }
             )*)?
 

@@ -9,8 +9,6 @@ use wire_core::dataexchange::{self, DataexchangeCodec, Frame};
 use crate::api::{protocol_api, py_class, Proto};
 use crate::errors::{check, wrong_type};
 
-const M: &str = "wire.dataexchange";
-
 py_class! {
     /// `TypeText` (1): text bytes, not validated as UTF-8 (like the reference).
     class Text(Dataexchange, "wire.dataexchange", "Text") fields TextFields { payload: Bytes }
@@ -172,6 +170,5 @@ pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         wrap_pyfunction!(read_trace_payload, m)?,
     )?;
     m.add("dataexchange_MAX_FRAME_SIZE", dataexchange::MAX_FRAME_SIZE)?;
-    let _ = M;
     Ok(())
 }

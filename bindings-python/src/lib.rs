@@ -6,16 +6,24 @@
 //! the package's `wire.<protocol>` modules re-export them under their public names.
 
 mod api;
+mod broker;
+mod chitchat;
 mod conv;
 mod dataexchange;
+mod dnode;
 mod errors;
+mod replication;
 
 use pyo3::prelude::*;
 
 #[pymodule(gil_used = false)]
 fn _wire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
+    broker::register(m)?;
+    chitchat::register(m)?;
     dataexchange::register(m)?;
+    dnode::register(m)?;
+    replication::register(m)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

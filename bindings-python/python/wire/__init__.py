@@ -22,7 +22,7 @@ from wire._wire import (
     __version__,
 )
 
-from wire import dataexchange
+from wire import broker, chitchat, dataexchange, dnode, replication
 
 __all__ = [
     "FrameTooLargeError",
