@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 import weakref
 from collections import deque
-from typing import Any, AsyncIterator, Callable, Deque, Dict, List, Optional, Protocol, Tuple, TypeVar
+from typing import Any, AsyncIterator, Callable, Deque, Dict, Iterable, Optional, Protocol, Tuple, TypeVar
 
 __all__ = ["frames", "read_frame"]
 
@@ -25,7 +25,7 @@ CHUNK = 64 * 1024
 
 
 class _Decoder(Protocol[T_co]):
-    def feed(self, data: bytes) -> List[T_co]: ...
+    def feed(self, data: bytes) -> Iterable[T_co]: ...
 
     def finish(self) -> None: ...
 
