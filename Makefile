@@ -71,7 +71,7 @@ test-python:
 		cd bindings-python && $(PY) -m pytest -p no:cacheprovider tests && \
 		$(MYPY) --strict -p wire && \
 		$(MYPY) --strict $(CURDIR)/examples/python && \
-		$(PY) -m mypy.stubtest --mypy-config-file /dev/null wire._wire; \
+		$(PY) -m mypy.stubtest wire._wire; \
 	fi
 
 bench-python: build-python
