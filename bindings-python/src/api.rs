@@ -188,6 +188,8 @@ macro_rules! py_class {
         impl $ty {
             #[new]
             #[pyo3(signature = (*, $($field,)* $($($ofield = None,)*)?))]
+            // One keyword argument per field of the message.
+            #[allow(clippy::too_many_arguments)]
             fn __new__(
                 $($field: &Bound<'_, PyAny>,)*
                 $($($ofield: Option<&Bound<'_, PyAny>>,)*)?
@@ -214,6 +216,8 @@ macro_rules! py_class {
 
             $(
                 #[getter]
+                // Named after the protocol's field, even `from_version_excluded`.
+                #[allow(clippy::wrong_self_convention)]
                 fn $field<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                     // The declared type is checked against the core's.
                     let value: &$fty = &self.0.$field;
@@ -222,6 +226,7 @@ macro_rules! py_class {
             )*
             $($(
                 #[getter]
+                #[allow(clippy::wrong_self_convention)]
                 fn $ofield<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
                     let value: &$ofty = &self.0.$ofield;
                     $crate::api::to_py_via!(py, value $(, $ovia)?)
