@@ -346,8 +346,21 @@ pub fn json_to_py<'py>(py: Python<'py>, value: &Value) -> PyResult<Bound<'py, Py
     })
 }
 
+/// Deepest nesting `py_to_json` follows: canonical documents nest a few levels, and a bound
+/// keeps a pathological input from exhausting the native stack.
+const MAX_JSON_DEPTH: usize = 64;
+
 /// Python dicts, lists, strings, ints, floats, bools and None as a JSON value.
 pub fn py_to_json(ob: &Bound<'_, PyAny>) -> PyResult<Value> {
+    json_value(ob, 0)
+}
+
+fn json_value(ob: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
+    if depth > MAX_JSON_DEPTH {
+        return Err(PyTypeError::new_err(format!(
+            "JSON value nested deeper than {MAX_JSON_DEPTH} levels"
+        )));
+    }
     if ob.is_none() {
         return Ok(Value::Null);
     }
@@ -379,21 +392,21 @@ pub fn py_to_json(ob: &Bound<'_, PyAny>) -> PyResult<Value> {
             let key = k
                 .cast::<PyString>()
                 .map_err(|_| wrong_type("JSON object key", "str", &k))?;
-            map.insert(key.to_str()?.to_owned(), py_to_json(&v)?);
+            map.insert(key.to_str()?.to_owned(), json_value(&v, depth + 1)?);
         }
         return Ok(Value::Object(map));
     }
     if let Ok(list) = ob.cast::<PyList>() {
         return list
             .iter()
-            .map(|v| py_to_json(&v))
+            .map(|v| json_value(&v, depth + 1))
             .collect::<PyResult<_>>()
             .map(Value::Array);
     }
     if let Ok(tuple) = ob.cast::<PyTuple>() {
         return tuple
             .iter()
-            .map(|v| py_to_json(&v))
+            .map(|v| json_value(&v, depth + 1))
             .collect::<PyResult<_>>()
             .map(Value::Array);
     }
@@ -431,7 +444,7 @@ pub fn apply_options<C: Codec>(
                 limits_given = true;
             }
             _ => {
-                let text = option_text(&value, &key)?;
+                let text = option_text(&value, Field(protocol, &key))?;
                 crate::errors::check(py, codec.set_option(&key, &text))?;
             }
         }
@@ -444,7 +457,7 @@ pub fn apply_options<C: Codec>(
 
 /// An option value as the core's option text: a string (a `str` enum member is one), an
 /// `IntEnum` member by name (`ProtocolVersion.V1` is `"V1"`), or a plain int in decimal.
-fn option_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
+fn option_text(value: &Bound<'_, PyAny>, key: Field<'_>) -> PyResult<String> {
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(s.to_str()?.to_owned());
     }
@@ -452,8 +465,8 @@ fn option_text(value: &Bound<'_, PyAny>, key: &str) -> PyResult<String> {
     if value.is_instance(&enum_type)? {
         return value.getattr("name")?.extract();
     }
-    if let Ok(i) = int_of(value, Field(Protocol::Dnode, key)) {
+    if let Ok(i) = int_of(value, key) {
         return Ok(i.to_string());
     }
-    Err(wrong_type(key, "str or a wire enum member", value))
+    Err(wrong_type(key.1, "str or a wire enum member", value))
 }

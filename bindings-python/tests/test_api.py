@@ -198,3 +198,16 @@ def test_no_input_panics(module: Any) -> None:
                 pass
             except BaseException as e:
                 raise AssertionError(f"{type(e).__name__} for {data.hex()}") from e
+
+
+def test_json_conversion_limits() -> None:
+    deep: Any = []
+    for _ in range(1000):
+        deep = [deep]
+    with pytest.raises(TypeError):
+        dataexchange.from_json({"type": "TypeText", "fields": {"type": 1, "payload": deep}})
+    with pytest.raises(TypeError):
+        replication.from_json({"type": "Ack", "fields": {"vlsn": 2**70}})
+    with pytest.raises(wire.InvalidArgumentError):
+        replication.from_json({"type": "Ack", "fields": {"vlsn": -1}})
+    assert replication.from_json({"type": "Ack", "fields": {"vlsn": 2**64 - 1}}).vlsn == 2**64 - 1
