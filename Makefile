@@ -5,7 +5,7 @@ WIRE_BIN := $(CURDIR)/target/release/wire
 FUZZ_SECONDS ?= 5
 
 .PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean \
-	build-node test-node bench-node build-c test-c bench-c
+	build-python test-python bench-python build-node test-node bench-node build-c test-c bench-c
 
 build:
 	@echo "==> building the wire CLI (release)"
@@ -23,7 +23,7 @@ test:
 	@set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee target/test.log
 	@scripts/test-summary target/test.log
 
-test-all: test-rust test-cli-demo test-go test-fuzz test-node test-c
+test-all: test-rust test-cli-demo test-go test-fuzz test-python test-node test-c
 
 test-rust:
 	@echo "==> cargo fmt --check"
@@ -52,6 +52,36 @@ test-fuzz:
 
 bench:
 	$(CARGO) bench --workspace
+
+## Python binding: a venv in target/venv with `pip install ./bindings-python` (maturin builds the
+## extension; only PyPI is needed), pytest and mypy.
+PYTHON ?= python3
+PY_VENV := $(CURDIR)/target/venv
+PY := $(PY_VENV)/bin/python
+MYPY := $(PY) -m mypy --cache-dir $(CURDIR)/target/mypy-cache
+
+build-python:
+	@echo "==> Python binding: pip install ./bindings-python into target/venv"
+	@test -x $(PY) || $(PYTHON) -m venv $(PY_VENV)
+	$(PY) -m pip install -q --disable-pip-version-check pytest mypy
+	$(PY) -m pip install -q --disable-pip-version-check --force-reinstall --no-deps ./bindings-python
+
+## test-python: every vector section, the API, examples/python and asyncio over loopback
+## (pytest); mypy --strict on the package and the examples; stubtest of the native module.
+test-python:
+	@if ! $(PYTHON) -c 'import venv, ensurepip' 2>/dev/null; then \
+		echo "SKIP python binding: $(PYTHON) has no venv/ensurepip module"; \
+	else \
+		$(MAKE) --no-print-directory build-python && \
+		cd bindings-python && $(PY) -m pytest -p no:cacheprovider tests && \
+		$(MYPY) --strict -p wire && \
+		$(MYPY) --strict $(CURDIR)/examples/python && \
+		$(PY) -m mypy.stubtest wire._wire; \
+	fi
+
+bench-python: build-python
+	$(PY) -m pip install -q --disable-pip-version-check protobuf grpcio-tools
+	$(PY) bindings-python/benches/bench.py
 
 ## Node binding (bindings-node): `npm install` (from the committed lock) builds the addon from source (napi build --release).
 NODE_PATH_DIR := $(CURDIR)/target/node-path

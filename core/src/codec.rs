@@ -1,6 +1,8 @@
 //! The one seam every protocol plugs into: [`Codec`] and [`Limits`].
 
-use bytes::BytesMut;
+use std::mem::MaybeUninit;
+
+use bytes::{BufMut, BytesMut};
 
 use crate::{Error, ErrorKind, Protocol, Result};
 
@@ -104,6 +106,18 @@ pub trait Codec {
     /// Append the encoding of `frame` to `dst`. On error nothing is appended.
     fn encode(&mut self, frame: &Self::Frame, dst: &mut BytesMut) -> Result<()>;
 
+    /// Write the encoding of `frame` into `dst`, which must be exactly
+    /// [`Codec::encoded_len`] bytes long and may be uninitialised: a binding fills the buffer
+    /// of its language's freshly allocated byte string in one pass, with no intermediate copy.
+    /// Every byte of `dst` is written on success; `invalid_argument` if `dst` has another
+    /// length. The default encodes into a temporary buffer and copies it; codecs that write
+    /// their frames directly override it.
+    fn encode_to_slice(&mut self, frame: &Self::Frame, dst: &mut [MaybeUninit<u8>]) -> Result<()> {
+        let mut buf = BytesMut::with_capacity(dst.len());
+        self.encode(frame, &mut buf)?;
+        fill_slice(self.protocol(), dst, buf.len(), |out| out.put_slice(&buf))
+    }
+
     /// The canonical JSON form of `frame`: `{"type": name, "fields": {...}}`, exactly the
     /// `type` and `fields` of an entry of `vectors/*.json` (see [`crate::json`]).
     #[cfg(feature = "json")]
@@ -194,6 +208,35 @@ pub fn encode_to_vec<C: Codec>(codec: &mut C, frame: &C::Frame) -> Result<Vec<u8
     let mut buf = BytesMut::with_capacity(codec.encoded_len(frame)?);
     codec.encode(frame, &mut buf)?;
     Ok(buf.into())
+}
+
+/// The shared body of [`Codec::encode_to_slice`]: `dst` must be `len` bytes long, and `write`
+/// must fill all of it (it writes through the slice's [`BufMut`], which panics rather than
+/// overrun, so a wrong `len` can never write out of bounds).
+pub(crate) fn fill_slice(
+    protocol: Protocol,
+    dst: &mut [MaybeUninit<u8>],
+    len: usize,
+    write: impl FnOnce(&mut &mut [MaybeUninit<u8>]),
+) -> Result<()> {
+    if dst.len() != len {
+        return Err(Error::invalid_argument(
+            protocol,
+            format!(
+                "output buffer of {} bytes for a frame of {len} bytes",
+                dst.len()
+            ),
+        ));
+    }
+    let mut out = dst;
+    write(&mut out);
+    if !out.is_empty() {
+        return Err(Error::invalid_argument(
+            protocol,
+            format!("{} bytes of the output buffer left unwritten", out.len()),
+        ));
+    }
+    Ok(())
 }
 
 /// Parse a decimal option value.

@@ -15,6 +15,8 @@
 //! writer would silently wrap or what its reader would refuse (file names over 255 bytes or
 //! with path separators, `.`/`..`, payloads over the length field or the frame limit).
 
+use std::mem::MaybeUninit;
+
 use bytes::{Buf, BufMut, Bytes, BytesMut};
 
 use crate::{codec, Codec, Error, Limits, Protocol, Result};
@@ -325,27 +327,13 @@ impl Codec for DataexchangeCodec {
     fn encode(&mut self, frame: &Frame, dst: &mut BytesMut) -> Result<()> {
         let total = self.check_encodable(frame)?;
         dst.reserve(total);
-        dst.put_u32(frame.frame_type());
-        // check_encodable bounds the body by max_frame_size, itself at most u32::MAX.
-        dst.put_u32((total - HEADER_LEN) as u32);
-        match frame {
-            Frame::File { filename, payload } => {
-                dst.put_u16(filename.len() as u16);
-                dst.put_slice(filename);
-                dst.put_slice(payload);
-            }
-            Frame::Trace {
-                inner_type,
-                sent_at_ns,
-                payload,
-            } => {
-                dst.put_u32(*inner_type);
-                dst.put_i64(*sent_at_ns);
-                dst.put_slice(payload);
-            }
-            other => dst.put_slice(other.payload()),
-        }
+        put_frame(frame, total, dst);
         Ok(())
+    }
+
+    fn encode_to_slice(&mut self, frame: &Frame, dst: &mut [MaybeUninit<u8>]) -> Result<()> {
+        let total = self.check_encodable(frame)?;
+        codec::fill_slice(P, dst, total, |out| put_frame(frame, total, out))
     }
 
     #[cfg(feature = "json")]
@@ -356,6 +344,30 @@ impl Codec for DataexchangeCodec {
     #[cfg(feature = "json")]
     fn from_json(&self, value: &serde_json::Value) -> Result<Frame> {
         json::from_json(value)
+    }
+}
+
+/// Write a frame of `total` bytes, as checked by `check_encodable`.
+fn put_frame(frame: &Frame, total: usize, dst: &mut impl BufMut) {
+    dst.put_u32(frame.frame_type());
+    // check_encodable bounds the body by max_frame_size, itself at most u32::MAX.
+    dst.put_u32((total - HEADER_LEN) as u32);
+    match frame {
+        Frame::File { filename, payload } => {
+            dst.put_u16(filename.len() as u16);
+            dst.put_slice(filename);
+            dst.put_slice(payload);
+        }
+        Frame::Trace {
+            inner_type,
+            sent_at_ns,
+            payload,
+        } => {
+            dst.put_u32(*inner_type);
+            dst.put_i64(*sent_at_ns);
+            dst.put_slice(payload);
+        }
+        other => dst.put_slice(other.payload()),
     }
 }
 

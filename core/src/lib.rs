@@ -219,6 +219,14 @@ macro_rules! protocols {
                 }
             }
 
+            fn encode_to_slice(&mut self, frame: &AnyFrame, dst: &mut [std::mem::MaybeUninit<u8>]) -> Result<()> {
+                match (self, frame) {
+                    $((AnyCodec::$variant(c), AnyFrame::$variant(f)) => c.encode_to_slice(f, dst),)*
+                    #[allow(unreachable_patterns)]
+                    (c, f) => Err(mismatch(c.protocol(), f.protocol())),
+                }
+            }
+
             /// A frame of another protocol is shown with that protocol's default codec.
             #[cfg(feature = "json")]
             fn to_json(&self, frame: &AnyFrame) -> serde_json::Value {

@@ -46,6 +46,7 @@
 //! under `3x`, a `7x` proposal is refused rather than silently losing its `dtvlsn`.
 
 use std::fmt;
+use std::mem::MaybeUninit;
 use std::ops::Range;
 use std::str::FromStr;
 
@@ -452,7 +453,7 @@ impl ProtocolMessage {
     }
 
     /// Append the bare message to `dst` without checking it (see [`Self::encoded_len`]).
-    fn put(&self, dst: &mut BytesMut) {
+    fn put(&self, dst: &mut impl BufMut) {
         dst.put_u8(self.tag());
         match self {
             ProtocolMessage::Handshake {
@@ -558,12 +559,12 @@ fn too_big(what: &str) -> Error {
 }
 
 // Lengths were checked to fit u32 by `encoded_len` before any `put`.
-fn put_bytes(dst: &mut BytesMut, bytes: &[u8]) {
+fn put_bytes(dst: &mut impl BufMut, bytes: &[u8]) {
     dst.put_u32_le(bytes.len() as u32);
     dst.put_slice(bytes);
 }
 
-fn put_str(dst: &mut BytesMut, s: &str) {
+fn put_str(dst: &mut impl BufMut, s: &str) {
     put_bytes(dst, s.as_bytes());
 }
 
@@ -1026,6 +1027,19 @@ impl Codec for ReplicationCodec {
         dst.put_u32_le(len as u32);
         message.put(dst);
         Ok(())
+    }
+
+    fn encode_to_slice(
+        &mut self,
+        message: &ProtocolMessage,
+        dst: &mut [MaybeUninit<u8>],
+    ) -> Result<()> {
+        let len = self.checked_len(message)?;
+        codec::fill_slice(P, dst, FRAME_HEADER_LEN + len, |out| {
+            // checked_len bounds len by max_frame_size, itself at most u32::MAX.
+            out.put_u32_le(len as u32);
+            message.put(out);
+        })
     }
 
     #[cfg(feature = "json")]

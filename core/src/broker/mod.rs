@@ -32,6 +32,8 @@
 //! message ([`AnyMessage::to_json`]) is `{"type": name, "fields"}`, for `Frame` too (its 9
 //! fields, no framing).
 
+use std::mem::MaybeUninit;
+
 use bytes::{Buf, BufMut, BytesMut};
 use prost::Message as _;
 
@@ -227,6 +229,17 @@ impl Codec for BrokerCodec {
         dst.put_u32_le(body as u32);
         frame.encode_raw(dst);
         Ok(())
+    }
+
+    fn encode_to_slice(&mut self, framed: &Framed, dst: &mut [MaybeUninit<u8>]) -> Result<()> {
+        let frame = &framed.frame;
+        let body = self.body_len(frame)?;
+        crate::codec::fill_slice(P, dst, FRAME_HEADER_BYTES + body, |out| {
+            out.put_u8(FRAMING_VERSION_V1);
+            // body_len bounds the body by max_frame_size, itself at most u32::MAX.
+            out.put_u32_le(body as u32);
+            frame.encode_raw(out);
+        })
     }
 
     #[cfg(feature = "json")]

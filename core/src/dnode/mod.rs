@@ -22,6 +22,8 @@
 //! the header text (everything but the data field) is capped at [`MAX_HEADER_TEXT_LEN`]; both
 //! are checked before anything is buffered for the frame.
 
+use std::mem::MaybeUninit;
+
 use bytes::{BufMut, Bytes, BytesMut};
 
 use crate::{codec, Codec, Error, ErrorKind, Limits, Protocol, Result};
@@ -468,7 +470,7 @@ impl DnodeCodec {
             + 2)
     }
 
-    fn put_header(&self, h: &DmsgHeader, dst: &mut BytesMut) {
+    fn put_header(&self, h: &DmsgHeader, dst: &mut impl BufMut) {
         dst.put_slice(MAGIC_STR);
         put_decimal(dst, h.id);
         dst.put_u8(b' ');
@@ -595,6 +597,15 @@ impl Codec for DnodeCodec {
         Ok(())
     }
 
+    fn encode_to_slice(&mut self, frame: &Dmsg, dst: &mut [MaybeUninit<u8>]) -> Result<()> {
+        let header = frame.header()?;
+        let len = self.check_header(&header)?;
+        codec::fill_slice(P, dst, len + frame.payload.len(), |out| {
+            self.put_header(&header, out);
+            out.put_slice(&frame.payload);
+        })
+    }
+
     #[cfg(feature = "json")]
     fn to_json(&self, frame: &Dmsg) -> serde_json::Value {
         json::to_json(frame)
@@ -645,7 +656,7 @@ fn digits(mut n: u64) -> usize {
     d
 }
 
-fn put_decimal(dst: &mut BytesMut, mut n: u64) {
+fn put_decimal(dst: &mut impl BufMut, mut n: u64) {
     let mut buf = [0u8; 20];
     let mut i = buf.len();
     loop {
