@@ -5,16 +5,42 @@ WIRE_BIN := $(CURDIR)/target/release/wire
 FUZZ_SECONDS ?= 5
 
 .PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean \
-	build-python test-python bench-python build-node test-node bench-node build-c test-c bench-c
+	build-python test-python bench-python build-node test-node bench-node build-c install-c test-c \
+	bench-c relay-sink test-relay
 
 build:
 	@echo "==> building the wire CLI (release)"
 	$(CARGO) build --release -p wire-cli
 
-## demo: round-trip one reference frame of every protocol through the `wire` CLI
-demo: build
-	@echo "==> each protocol's first reference vector: wire decode -> canonical JSON -> wire encode"
-	WIRE_BIN=$(WIRE_BIN) examples/cli-demo.sh
+## demo: build the CLI and the three bindings, then the cross-language relay: Python encodes one
+## frame of every frame type of every protocol -> TCP -> Node (decodeStream, encode) -> TCP -> C
+## (wire_decoder), which prints each frame; the table says whether the bytes arrived identical.
+RELAY_SINK := $(CURDIR)/target/relay/sink
+RELAY = $(PY) examples/relay/relay.py --sink $(RELAY_SINK) --node-path $(NODE_PATH_DIR)
+
+demo:
+	@echo "==> [1/5] the wire CLI (Rust, release build)"
+	@$(MAKE) --no-print-directory build
+	@echo "==> [2/5] the Python binding (pip install ./bindings-python into target/venv)"
+	@$(MAKE) --no-print-directory build-python
+	@echo "==> [3/5] the Node binding (npm install in bindings-node: builds the addon)"
+	@$(MAKE) --no-print-directory build-node
+	@echo "==> [4/5] the C library (libwire.a/.so + libwire.pc into target/c-install) and the relay's C sink"
+	@$(MAKE) --no-print-directory relay-sink
+	@echo "==> [5/5] the relay"
+	@$(RELAY) --show-json
+
+## test-relay: the demo's relay in its test form (also 1-byte and random-sized writes).
+test-relay: build-python build-node relay-sink
+	@echo "==> cross-language relay (Python -> Node -> C)"
+	$(MYPY) --strict examples/relay/relay.py
+	$(RELAY) --test
+
+relay-sink: install-c
+	@mkdir -p $(dir $(RELAY_SINK))
+	export PKG_CONFIG_PATH=$(C_PREFIX)/lib/pkgconfig; \
+	gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $$(pkg-config --cflags libwire) \
+	  -o $(RELAY_SINK) examples/relay/sink.c $$(pkg-config --libs libwire) -Wl,-rpath,$(C_PREFIX)/lib
 
 ## test: everything that exists (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop),
 ## then one summary line counting every suite's tests.
@@ -23,7 +49,7 @@ test:
 	@set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee target/test.log
 	@scripts/test-summary target/test.log
 
-test-all: test-rust test-cli-demo test-go test-fuzz test-python test-node test-c
+test-all: test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay
 
 test-rust:
 	@echo "==> cargo fmt --check"
@@ -89,6 +115,7 @@ NODE_PATH_DIR := $(CURDIR)/target/node-path
 build-node:
 	@echo "==> Node binding: npm install (builds the addon from source)"
 	cd bindings-node && npm install --no-audit --no-fund
+	@mkdir -p $(NODE_PATH_DIR) && ln -sfn $(CURDIR)/bindings-node $(NODE_PATH_DIR)/wire-codec
 
 ## test-node: node --test (vectors, API, socket, memory, generated files, npm pack + install),
 ## tsc --strict over the examples against lib/wire.d.ts, then every example.
@@ -98,7 +125,6 @@ test-node: build-node
 	@echo "==> tsc --noEmit --strict over examples/node"
 	bindings-node/node_modules/.bin/tsc -p examples/node/tsconfig.json
 	@echo "==> examples/node"
-	@mkdir -p $(NODE_PATH_DIR) && ln -sfn $(CURDIR)/bindings-node $(NODE_PATH_DIR)/wire-codec
 	@set -e; for f in examples/node/*.js; do echo "--> $$f"; NODE_PATH=$(NODE_PATH_DIR) node $$f; done
 
 bench-node: build-node
@@ -116,8 +142,11 @@ build-c:
 test-c:
 	@echo "==> C library (bindings-c)"
 	$(MAKE) -C bindings-c test
-	$(MAKE) -C bindings-c install PREFIX=$(C_PREFIX)
+	@$(MAKE) --no-print-directory install-c
 	$(MAKE) -C examples/c run PREFIX=$(C_PREFIX) OUT=$(CURDIR)/target/c/examples
+
+install-c:
+	$(MAKE) -C bindings-c install PREFIX=$(C_PREFIX)
 
 bench-c:
 	$(MAKE) -C bindings-c bench
