@@ -36,8 +36,19 @@ function nativeError() {
 // ---- reading tapes -----------------------------------------------------------------------
 
 const EMPTY = Buffer.alloc(0);
-let T = new Uint32Array(4096); // the tape
-let SPILL = Buffer.allocUnsafeSlow(65536);
+// The arrays native code fills (T, SPILL) and reads (W, BLOB, SCRATCH), registered with it once
+// and again whenever one is replaced by a bigger one, so no call passes or wraps them.
+let T = new Uint32Array(4096); // the tape results are read from
+let SPILL = Buffer.allocUnsafeSlow(65536); // bytes of results that are not in the input
+let W = new Uint32Array(1024); // the tape messages to encode are written to
+let BLOB = Buffer.allocUnsafeSlow(65536); // the bytes W's byte fields point into
+let SCRATCH = Buffer.allocUnsafeSlow(65536); // encodings for `encode`
+
+function register() {
+  native.registerBuffers(T, SPILL, W, BLOB, SCRATCH);
+}
+register();
+
 let P = 0; // read position
 let IN = EMPTY; // the input the offsets on the tape refer to
 
@@ -60,7 +71,8 @@ function filled(n) {
   const [words, bytes] = T;
   if (words > T.length) T = new Uint32Array(Math.max(words, T.length * 2));
   if (bytes > SPILL.length) SPILL = Buffer.allocUnsafeSlow(Math.max(bytes, SPILL.length * 2));
-  return filled(native.fetch(T, SPILL));
+  register();
+  return filled(native.fetch());
 }
 
 function readBytes() {
@@ -347,9 +359,7 @@ class Protocol {
 
 // ---- writing tapes -----------------------------------------------------------------------
 
-let W = new Uint32Array(1024);
 let WP = 0;
-let BLOB = Buffer.allocUnsafeSlow(65536);
 let BP = 0;
 
 function word(w) {
@@ -357,6 +367,7 @@ function word(w) {
     const bigger = new Uint32Array(W.length * 2);
     bigger.set(W);
     W = bigger;
+    register();
   }
   W[WP++] = w;
 }
@@ -366,6 +377,7 @@ function room(n) {
     const bigger = Buffer.allocUnsafeSlow(Math.max(BLOB.length * 2, BP + n));
     BLOB.copy(bigger, 0, 0, BP);
     BLOB = bigger;
+    register();
   }
 }
 
@@ -437,25 +449,29 @@ function primitiveWriter(kind, where) {
   }
 }
 
-/** Write `value` with `write` onto a fresh tape; returns [tape, blob] views. */
+/** Write `value` with `write` onto the fresh tape W (WP words) and blob (BP bytes). */
 function toTape(write, value) {
   WP = 0;
   BP = 0;
   write(value);
-  return [W.subarray(0, WP), BLOB.subarray(0, BP)];
 }
 
 // ---- encoding output ---------------------------------------------------------------------
 
-let SCRATCH = Buffer.allocUnsafeSlow(65536);
-
 /** Finish an encode call that wrote into `SCRATCH`: copy out, or fetch what did not fit. */
 function encoded(n) {
-  if (n >= 0) return Buffer.from(SCRATCH.subarray(0, n));
+  if (n >= 0) {
+    const out = Buffer.allocUnsafe(n);
+    SCRATCH.copy(out, 0, 0, n);
+    return out;
+  }
   if (n === FAILED) throw nativeError();
   const out = Buffer.allocUnsafe(-n - 3);
   native.takeEncoded(out);
-  if (out.length > SCRATCH.length && out.length <= 1 << 20) SCRATCH = Buffer.allocUnsafeSlow(out.length);
+  if (out.length > SCRATCH.length && out.length <= 1 << 20) {
+    SCRATCH = Buffer.allocUnsafeSlow(out.length);
+    register();
+  }
   return out;
 }
 
@@ -519,6 +535,15 @@ function optionList(options) {
   return list;
 }
 
+// The raw hot-path exports (src/fast.rs), held directly.
+const nativeDecode = native.decode;
+const nativePush = native.push;
+const nativeEncode = native.encode;
+const nativeEncodeInto = native.encodeInto;
+
+// A Decoder's native state is released once the Decoder is collected.
+const RELEASE_DECODER = new FinalizationRegistry((id) => native.releaseDecoder(id));
+
 function withCodecError(fn) {
   try {
     return fn();
@@ -540,16 +565,26 @@ function protocolApi(name) {
   const readFrame = proto.refReader(frameType);
   const writeFrame = proto.refWriter(frameType);
   const codecs = new Map();
+  const defaultCodec = native.newCodec(proto.number, []);
 
-  function codec(options) {
+  /** Run `fn` with the codec handle for `options`: cached per option set (up to 64 sets),
+   * otherwise made for this call and released after it. */
+  function withCodec(options, fn) {
+    if (options === undefined) return fn(defaultCodec);
     const list = optionList(options);
     const key = list.join('\u0000');
-    let c = codecs.get(key);
-    if (!c) {
-      c = withCodecError(() => new native.NativeCodec(proto.number, list));
-      if (codecs.size < 64) codecs.set(key, c);
+    let id = codecs.get(key);
+    if (id !== undefined) return fn(id);
+    id = withCodecError(() => native.newCodec(proto.number, list));
+    if (codecs.size < 64) {
+      codecs.set(key, id);
+      return fn(id);
     }
-    return c;
+    try {
+      return fn(id);
+    } finally {
+      native.releaseCodec(id);
+    }
   }
 
   function read(input) {
@@ -560,16 +595,28 @@ function protocolApi(name) {
     return msg;
   }
 
+  function decodeWith(input) {
+    return (id) => {
+      filled(nativeDecode(id, input));
+      return read(input);
+    };
+  }
+
+  function encodeWith(id) {
+    return encoded(nativeEncode(id, WP, BP));
+  }
+
   class Decoder {
     constructor(options) {
-      this._native = withCodecError(() => new native.NativeDecoder(proto.number, optionList(options)));
+      this._id = withCodecError(() => native.newDecoder(proto.number, optionList(options)));
+      RELEASE_DECODER.register(this, this._id);
     }
 
     /** Push a chunk; returns every frame now complete (payloads are views of `chunk` where
      * they lie in it). */
     push(chunk) {
       const input = asBuffer(chunk, `${name}.Decoder.push`);
-      filled(this._native.push(input, T, SPILL));
+      filled(nativePush(this._id, input));
       IN = input;
       P = 1;
       const n = T[0];
@@ -581,29 +628,32 @@ function protocolApi(name) {
 
     /** Declare the end of the stream: throws WIRE_INCOMPLETE if a partial frame is buffered. */
     finish() {
-      if (this._native.finish() === FAILED) throw nativeError();
+      if (native.decoderFinish(this._id) === FAILED) throw nativeError();
     }
 
-    get buffered() { return this._native.buffered; }
+    get buffered() { return native.decoderBuffered(this._id); }
 
-    get position() { return this._native.position; }
+    get position() { return native.decoderPosition(this._id); }
   }
 
   const api = {
     Decoder,
     decode(buf, options) {
       const input = asBuffer(buf, `${name}.decode`);
-      filled(codec(options).decode(input, T, SPILL));
-      return read(input);
+      if (options === undefined) {
+        filled(nativeDecode(defaultCodec, input));
+        return read(input);
+      }
+      return withCodec(options, decodeWith(input));
     },
     encode(msg, options) {
-      const [tape, blob] = toTape(writeFrame, msg);
-      return encoded(codec(options).encode(tape, blob, SCRATCH, 0));
+      toTape(writeFrame, msg);
+      return options === undefined ? encodeWith(defaultCodec) : withCodec(options, encodeWith);
     },
     encodeInto(msg, buf, offset = 0, options = undefined) {
       checkOffset(buf, offset);
-      const [tape, blob] = toTape(writeFrame, msg);
-      return encodedInto(codec(options).encode(tape, blob, buf, offset), buf, offset);
+      toTape(writeFrame, msg);
+      return withCodec(options, (id) => encodedInto(nativeEncodeInto(id, WP, BP, buf, offset), buf, offset));
     },
     decodeStream(options) {
       const decoder = new Decoder(options);
@@ -631,13 +681,14 @@ function protocolApi(name) {
       });
     },
     toJSON(msg, options) {
-      const [tape, blob] = toTape(writeFrame, msg);
-      const text = codec(options).toJson(tape, blob);
+      toTape(writeFrame, msg);
+      const text = withCodec(options, (id) => native.codecToJson(id, WP, BP));
       if (text === null || text === undefined) throw nativeError();
       return parseJSON(text);
     },
     fromJSON(obj, options) {
-      filled(codec(options).fromJson(stringifyJSON(obj), T, SPILL));
+      const text = stringifyJSON(obj);
+      filled(withCodec(options, (id) => native.codecFromJson(id, text)));
       return read(EMPTY);
     },
   };
@@ -651,7 +702,7 @@ function bare(proto, kind, typeName) {
   return {
     decode(buf, options, after) {
       const input = asBuffer(buf, `${proto.name}.decode`);
-      filled(native.bareDecode(kind, optionList(options), input, T, SPILL));
+      filled(native.bareDecode(kind, optionList(options), input));
       IN = input;
       P = 0;
       try {
@@ -661,17 +712,17 @@ function bare(proto, kind, typeName) {
       }
     },
     encode(value, options) {
-      const [tape, blob] = toTape(writer, value);
-      return encoded(native.bareEncode(kind, optionList(options), tape, blob, SCRATCH, 0));
+      toTape(writer, value);
+      return encoded(native.bareEncode(kind, optionList(options), WP, BP));
     },
     toJSON(value) {
-      const [tape, blob] = toTape(writer, value);
-      const text = native.bareToJson(kind, tape, blob);
+      toTape(writer, value);
+      const text = native.bareToJson(kind, WP, BP);
       if (text === null || text === undefined) throw nativeError();
       return parseJSON(text);
     },
     fromJSON(obj) {
-      filled(native.bareFromJson(kind, stringifyJSON(obj), T, SPILL));
+      filled(native.bareFromJson(kind, stringifyJSON(obj)));
       IN = EMPTY;
       P = 0;
       return reader();
@@ -733,8 +784,8 @@ const replication = (() => {
       });
     },
     encodePreamble(service) {
-      const [tape, blob] = toTape(stringWriter, service);
-      return encoded(native.bareEncode('replication.preamble', [], tape, blob, SCRATCH, 0));
+      toTape(stringWriter, service);
+      return encoded(native.bareEncode('replication.preamble', [], WP, BP));
     },
   });
 })();
