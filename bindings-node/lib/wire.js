@@ -51,6 +51,22 @@ register();
 
 let P = 0; // read position
 let IN = EMPTY; // the input the offsets on the tape refer to
+let IN_AB = EMPTY.buffer; // its ArrayBuffer and offset there, read once per call
+let IN_AT = EMPTY.byteOffset;
+
+/** Set the input tape offsets refer to (EMPTY when done, so no input is kept alive). */
+function setInput(input) {
+  IN = input;
+  IN_AB = input.buffer;
+  IN_AT = input.byteOffset;
+}
+
+// Buffer's species constructor makes a Buffer view straight from an ArrayBuffer, without the
+// species lookup and `.buffer` read `subarray` does per call (3x faster for small views).
+const FastBuffer = Buffer[Symbol.species];
+const view = typeof FastBuffer === 'function' && FastBuffer.prototype === Buffer.prototype
+  ? (at, len) => new FastBuffer(IN_AB, IN_AT + at, len)
+  : (at, len) => IN.subarray(at, at + len);
 
 function asBuffer(input, what) {
   if (Buffer.isBuffer(input)) return input;
@@ -82,7 +98,7 @@ function readBytes() {
   P += 3;
   if (len === 0) return EMPTY;
   // Input bytes are views; spilled ones are copied, since the spill area is reused.
-  return src === 0 ? IN.subarray(at, at + len) : Buffer.from(SPILL.subarray(at, at + len));
+  return src === 0 ? view(at, len) : Buffer.from(SPILL.subarray(at, at + len));
 }
 
 function readString() {
@@ -588,10 +604,10 @@ function protocolApi(name) {
   }
 
   function read(input) {
-    IN = input;
+    setInput(input);
     P = 0;
     const msg = readFrame();
-    IN = EMPTY;
+    setInput(EMPTY);
     return msg;
   }
 
@@ -617,12 +633,12 @@ function protocolApi(name) {
     push(chunk) {
       const input = asBuffer(chunk, `${name}.Decoder.push`);
       filled(nativePush(this._id, input));
-      IN = input;
+      setInput(input);
       P = 1;
       const n = T[0];
       const out = new Array(n);
       for (let i = 0; i < n; i++) out[i] = readFrame();
-      IN = EMPTY;
+      setInput(EMPTY);
       return out;
     }
 
@@ -703,12 +719,12 @@ function bare(proto, kind, typeName) {
     decode(buf, options, after) {
       const input = asBuffer(buf, `${proto.name}.decode`);
       filled(native.bareDecode(kind, optionList(options), input));
-      IN = input;
+      setInput(input);
       P = 0;
       try {
         return after ? after() : reader();
       } finally {
-        IN = EMPTY;
+        setInput(EMPTY);
       }
     },
     encode(value, options) {
@@ -723,7 +739,7 @@ function bare(proto, kind, typeName) {
     },
     fromJSON(obj) {
       filled(native.bareFromJson(kind, stringifyJSON(obj)));
-      IN = EMPTY;
+      setInput(EMPTY);
       P = 0;
       return reader();
     },
