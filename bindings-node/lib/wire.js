@@ -581,6 +581,8 @@ function protocolApi(name) {
   const readFrame = proto.refReader(frameType);
   const writeFrame = proto.refWriter(frameType);
   const codecs = new Map();
+  const DECODE = `${name}.decode`; // argument names for errors, built once
+  const PUSH = `${name}.Decoder.push`;
   const defaultCodec = native.newCodec(proto.number, []);
 
   /** Run `fn` with the codec handle for `options`: cached per option set (up to 64 sets),
@@ -631,7 +633,7 @@ function protocolApi(name) {
     /** Push a chunk; returns every frame now complete (payloads are views of `chunk` where
      * they lie in it). */
     push(chunk) {
-      const input = asBuffer(chunk, `${name}.Decoder.push`);
+      const input = asBuffer(chunk, PUSH);
       filled(nativePush(this._id, input));
       setInput(input);
       P = 1;
@@ -655,7 +657,7 @@ function protocolApi(name) {
   const api = {
     Decoder,
     decode(buf, options) {
-      const input = asBuffer(buf, `${name}.decode`);
+      const input = asBuffer(buf, DECODE);
       if (options === undefined) {
         filled(nativeDecode(defaultCodec, input));
         return read(input);

@@ -15,7 +15,9 @@ use std::ptr;
 
 use napi::bindgen_prelude::{Uint32Array, Uint8Array};
 use napi::sys;
-use wire_core::{AnyCodec, StreamDecoder};
+use wire_core::AnyCodec;
+
+use crate::Stream;
 
 /// The typed arrays JS registered: holding them keeps them alive (each holds a reference), so
 /// their memory stays where it is until JS registers replacements.
@@ -73,7 +75,7 @@ impl<T> Slab<T> {
 thread_local! {
     pub static BUFFERS: RefCell<Option<Buffers>> = const { RefCell::new(None) };
     pub static CODECS: RefCell<Slab<AnyCodec>> = const { RefCell::new(Slab::new()) };
-    pub static DECODERS: RefCell<Slab<StreamDecoder<AnyCodec>>> = const { RefCell::new(Slab::new()) };
+    pub static DECODERS: RefCell<Slab<Stream>> = const { RefCell::new(Slab::new()) };
 }
 
 /// Run `f` on the registered buffers (`None` before JS registered any).

@@ -36,6 +36,8 @@ fn range(bytes: &[u8]) -> (usize, usize) {
 thread_local! {
     /// The last call's tape and spill, kept until the next call so `fetch` can copy them.
     static OUT: RefCell<Out> = RefCell::new(Out::default());
+    /// Inputs of `decode` are copied here for the core (see `owned`).
+    static INPUT: RefCell<BytesMut> = RefCell::new(BytesMut::new());
     /// Reused for every encoding (cleared, capacity kept up to `KEEP_SPILL`).
     static ENCODING: RefCell<BytesMut> = RefCell::new(BytesMut::new());
     /// The last encoding that did not fit its destination, for `takeEncoded`.
@@ -222,10 +224,58 @@ pub fn release_codec(codec: u32) {
     CODECS.with(|c| c.borrow_mut().remove(codec));
 }
 
+/// Run `$body` with `$c` bound to the protocol's own codec inside an `AnyCodec`, so frames
+/// stay their protocol's type: the core's `AnyFrame` is as large as the largest protocol's
+/// frame and would be moved several times for every frame.
+macro_rules! concrete {
+    ($any:expr, $c:ident => $body:expr) => {
+        match $any {
+            AnyCodec::Dnode($c) => $body,
+            AnyCodec::Chitchat($c) => $body,
+            AnyCodec::Broker($c) => $body,
+            AnyCodec::Replication($c) => $body,
+            AnyCodec::Dataexchange($c) => $body,
+        }
+    };
+}
+
+/// A stream decoder over one protocol's own codec (see `concrete!`).
+pub enum Stream {
+    Dnode(StreamDecoder<dnode::DnodeCodec>),
+    Chitchat(StreamDecoder<wire_core::chitchat::ChitchatCodec>),
+    Broker(StreamDecoder<broker::BrokerCodec>),
+    Replication(StreamDecoder<replication::ReplicationCodec>),
+    Dataexchange(StreamDecoder<dataexchange::DataexchangeCodec>),
+}
+
+macro_rules! stream {
+    ($stream:expr, $d:ident => $body:expr) => {
+        match $stream {
+            Stream::Dnode($d) => $body,
+            Stream::Chitchat($d) => $body,
+            Stream::Broker($d) => $body,
+            Stream::Replication($d) => $body,
+            Stream::Dataexchange($d) => $body,
+        }
+    };
+}
+
+impl Stream {
+    fn new(codec: AnyCodec) -> Stream {
+        match codec {
+            AnyCodec::Dnode(c) => Stream::Dnode(StreamDecoder::new(c)),
+            AnyCodec::Chitchat(c) => Stream::Chitchat(StreamDecoder::new(c)),
+            AnyCodec::Broker(c) => Stream::Broker(StreamDecoder::new(c)),
+            AnyCodec::Replication(c) => Stream::Replication(StreamDecoder::new(c)),
+            AnyCodec::Dataexchange(c) => Stream::Dataexchange(StreamDecoder::new(c)),
+        }
+    }
+}
+
 /// A stream decoder for `push`: its handle, valid until `releaseDecoder`.
 #[napi(catch_unwind)]
 pub fn new_decoder(protocol: u32, options: Vec<String>) -> Result<u32> {
-    let decoder = StreamDecoder::new(configured(protocol, &options)?);
+    let decoder = Stream::new(configured(protocol, &options)?);
     Ok(DECODERS.with(|d| d.borrow_mut().insert(decoder)))
 }
 
@@ -321,7 +371,7 @@ fn deliver(bytes: &[u8], out: Option<(&mut [u8], u32)>) -> i64 {
 }
 
 /// Encode `frame` with `codec` into the reused encoding buffer and deliver it.
-fn encode_frame(codec: &mut AnyCodec, frame: &AnyFrame, out: Option<(&mut [u8], u32)>) -> i64 {
+fn encode_frame<C: Codec>(codec: &mut C, frame: &C::Frame, out: Option<(&mut [u8], u32)>) -> i64 {
     ENCODING.with(|dst| {
         let mut dst = dst.borrow_mut();
         dst.clear();
@@ -339,21 +389,70 @@ fn encode_frame(codec: &mut AnyCodec, frame: &AnyFrame, out: Option<(&mut [u8], 
     })
 }
 
+/// `input` copied into owned memory for the core, through a reused buffer: a small frame then
+/// costs no allocation (its space is reclaimed once the decoded frame is dropped).
+fn owned(input: &[u8]) -> BytesMut {
+    if input.len() > KEEP_SPILL {
+        return BytesMut::from(input);
+    }
+    INPUT.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        pool.reserve(input.len());
+        pool.extend_from_slice(input);
+        pool.split()
+    })
+}
+
+fn decode_one<C: Codec>(codec: &mut C, input: &[u8]) -> i32
+where
+    C::Frame: Tape,
+{
+    let buf = owned(input);
+    // Decoded byte fields are slices of `buf`, which the frame keeps alive.
+    let region = range(&buf);
+    match decode_exact_owned(codec, buf) {
+        Ok(frame) => emit(region, |w| {
+            frame.put(w);
+            Ok(())
+        }),
+        Err(e) => fail(e),
+    }
+}
+
 /// Decode exactly one frame of `input` onto the tape (`None`: no such codec).
 pub(crate) fn decode(codec: u32, input: &[u8]) -> Option<i32> {
     CODECS.with(|c| {
         let mut codecs = c.borrow_mut();
-        let codec = codecs.get_mut(codec)?;
-        let buf = BytesMut::from(input);
-        // Decoded byte fields are slices of `buf`, which the frame keeps alive.
-        let region = range(&buf);
-        Some(match decode_exact_owned(codec, buf) {
-            Ok(frame) => emit(region, |w| {
-                put_frame(&frame, w);
-                Ok(())
-            }),
-            Err(e) => fail(e),
-        })
+        Some(concrete!(codecs.get_mut(codec)?, c => decode_one(c, input)))
+    })
+}
+
+fn push_into<C: Codec>(inner: &mut StreamDecoder<C>, chunk: &[u8]) -> i32
+where
+    C::Frame: Tape,
+{
+    let before = inner.buffered();
+    inner.push(chunk);
+    let buffered = inner.buffered_bytes();
+    // Where this chunk's bytes now sit (empty after a failure: nothing was buffered).
+    let lo = buffered.as_ptr() as usize + before.min(buffered.len());
+    let len = buffered.len().saturating_sub(before).min(chunk.len());
+    emit((lo, len), |w| {
+        w.word(0);
+        let mut count = 0u32;
+        loop {
+            match inner.next_frame() {
+                Ok(Some(frame)) => {
+                    frame.put(w);
+                    count += 1;
+                }
+                Ok(None) => break,
+                Err(e) if count == 0 => return Err(e),
+                Err(_) => break,
+            }
+        }
+        w.out.tape[0] = count;
+        Ok(())
     })
 }
 
@@ -364,31 +463,24 @@ pub(crate) fn decode(codec: u32, input: &[u8]) -> Option<i32> {
 pub(crate) fn push(decoder: u32, chunk: &[u8]) -> Option<i32> {
     DECODERS.with(|d| {
         let mut decoders = d.borrow_mut();
-        let inner = decoders.get_mut(decoder)?;
-        let before = inner.buffered();
-        inner.push(chunk);
-        let buffered = inner.buffered_bytes();
-        // Where this chunk's bytes now sit (empty after a failure: nothing was buffered).
-        let lo = buffered.as_ptr() as usize + before.min(buffered.len());
-        let len = buffered.len().saturating_sub(before).min(chunk.len());
-        Some(emit((lo, len), |w| {
-            w.word(0);
-            let mut count = 0u32;
-            loop {
-                match inner.next_frame() {
-                    Ok(Some(frame)) => {
-                        put_frame(&frame, w);
-                        count += 1;
-                    }
-                    Ok(None) => break,
-                    Err(e) if count == 0 => return Err(e),
-                    Err(_) => break,
-                }
-            }
-            w.out.tape[0] = count;
-            Ok(())
-        }))
+        Some(stream!(decoders.get_mut(decoder)?, d => push_into(d, chunk)))
     })
+}
+
+fn encode_one<C: Codec>(codec: &mut C, words: u32, blob: u32, out: Option<(&mut [u8], u32)>) -> i64
+where
+    C::Frame: Tape,
+{
+    let protocol = codec.protocol();
+    let frame = written(protocol, words, blob, |t, b| {
+        let mut r = Reader::new(t, b);
+        let frame = C::Frame::take(&mut r);
+        finish_take(protocol, &r, frame)
+    });
+    match frame {
+        Ok(frame) => encode_frame(codec, &frame, out),
+        Err(e) => i64::from(fail(e)),
+    }
 }
 
 /// Encode the frame JS wrote (`words` tape words, `blob` bytes) into `out` (`None`: the
@@ -402,14 +494,7 @@ pub(crate) fn encode(
 ) -> Option<i64> {
     CODECS.with(|c| {
         let mut codecs = c.borrow_mut();
-        let codec = codecs.get_mut(codec)?;
-        let protocol = codec.protocol();
-        Some(
-            match written(protocol, words, blob, |t, b| take_frame(protocol, t, b)) {
-                Ok(frame) => encode_frame(codec, &frame, out),
-                Err(e) => i64::from(fail(e)),
-            },
-        )
+        Some(concrete!(codecs.get_mut(codec)?, c => encode_one(c, words, blob, out)))
     })
 }
 
@@ -422,7 +507,7 @@ fn with_codec<R>(codec: u32, f: impl FnOnce(&mut AnyCodec) -> R) -> Result<R> {
     })
 }
 
-fn with_decoder<R>(decoder: u32, f: impl FnOnce(&mut StreamDecoder<AnyCodec>) -> R) -> Result<R> {
+fn with_decoder<R>(decoder: u32, f: impl FnOnce(&mut Stream) -> R) -> Result<R> {
     DECODERS.with(|d| {
         d.borrow_mut()
             .get_mut(decoder)
@@ -467,7 +552,7 @@ pub fn codec_from_json(codec: u32, json: String) -> Result<i32> {
 /// End of stream: 0, or `FAILED` when a partial frame is buffered or the stream failed.
 #[napi(catch_unwind)]
 pub fn decoder_finish(decoder: u32) -> Result<i32> {
-    with_decoder(decoder, |d| match d.finish() {
+    with_decoder(decoder, |d| match stream!(d, d => d.finish()) {
         Ok(()) => 0,
         Err(e) => fail(e),
     })
@@ -476,13 +561,13 @@ pub fn decoder_finish(decoder: u32) -> Result<i32> {
 /// Bytes pushed but not yet decoded.
 #[napi(catch_unwind)]
 pub fn decoder_buffered(decoder: u32) -> Result<f64> {
-    with_decoder(decoder, |d| d.buffered() as f64)
+    with_decoder(decoder, |d| stream!(d, d => d.buffered()) as f64)
 }
 
 /// Bytes consumed by decoded frames since the start.
 #[napi(catch_unwind)]
 pub fn decoder_position(decoder: u32) -> Result<f64> {
-    with_decoder(decoder, |d| d.position() as f64)
+    with_decoder(decoder, |d| stream!(d, d => d.position()) as f64)
 }
 
 /// Bare messages and helpers outside the framed codecs, by kind:
