@@ -14,9 +14,9 @@ export declare function bareDecode(kind: string, options: Array<string>, input: 
 
 /**
  * Encode the bare message of `kind` JS wrote (`words` tape words, `blob` bytes) into the
- * registered scratch (results as `encode`).
+ * registered scratch at `at` (results as `encode`).
  */
-export declare function bareEncode(kind: string, options: Array<string>, words: number, blob: number): number
+export declare function bareEncode(kind: string, options: Array<string>, words: number, blob: number, at: number): number
 
 /** Parse the canonical JSON of a bare message onto the tape. */
 export declare function bareFromJson(kind: string, json: string): number

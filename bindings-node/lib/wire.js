@@ -42,12 +42,25 @@ let T = new Uint32Array(4096); // the tape results are read from
 let SPILL = Buffer.allocUnsafeSlow(65536); // bytes of results that are not in the input
 let W = new Uint32Array(1024); // the tape messages to encode are written to
 let BLOB = Buffer.allocUnsafeSlow(65536); // the bytes W's byte fields point into
-let SCRATCH = Buffer.allocUnsafeSlow(65536); // encodings for `encode`
+// Encodings are written straight into a pool and handed out as views of it, as
+// Buffer.allocUnsafe does for small buffers (copying them out would cost more than encoding).
+const POOL_SIZE = 32 * 1024;
+const POOL_ITEM_MAX = 4 * 1024; // larger encodings that do not fit get a buffer of their own
+let SCRATCH = Buffer.allocUnsafeSlow(POOL_SIZE); // the output pool
+let SCRATCH_AB = SCRATCH.buffer;
+let POOL_AT = 0; // its first free byte (8-aligned)
 
 function register() {
   native.registerBuffers(T, SPILL, W, BLOB, SCRATCH);
 }
 register();
+
+// Buffer's species constructor makes a Buffer view straight from an ArrayBuffer, without the
+// species lookup and `.buffer` read `subarray` does per call (3x faster for small views).
+const FastBuffer = Buffer[Symbol.species];
+const bufferView = typeof FastBuffer === 'function' && FastBuffer.prototype === Buffer.prototype
+  ? (ab, at, len) => new FastBuffer(ab, at, len)
+  : (ab, at, len) => Buffer.from(ab, at, len);
 
 let P = 0; // read position
 let IN = EMPTY; // the input the offsets on the tape refer to
@@ -60,13 +73,6 @@ function setInput(input) {
   IN_AB = input.buffer;
   IN_AT = input.byteOffset;
 }
-
-// Buffer's species constructor makes a Buffer view straight from an ArrayBuffer, without the
-// species lookup and `.buffer` read `subarray` does per call (3x faster for small views).
-const FastBuffer = Buffer[Symbol.species];
-const view = typeof FastBuffer === 'function' && FastBuffer.prototype === Buffer.prototype
-  ? (at, len) => new FastBuffer(IN_AB, IN_AT + at, len)
-  : (at, len) => IN.subarray(at, at + len);
 
 function asBuffer(input, what) {
   if (Buffer.isBuffer(input)) return input;
@@ -98,7 +104,7 @@ function readBytes() {
   P += 3;
   if (len === 0) return EMPTY;
   // Input bytes are views; spilled ones are copied, since the spill area is reused.
-  return src === 0 ? view(at, len) : Buffer.from(SPILL.subarray(at, at + len));
+  return src === 0 ? bufferView(IN_AB, IN_AT + at, len) : Buffer.from(SPILL.subarray(at, at + len));
 }
 
 function readString() {
@@ -320,41 +326,25 @@ class Protocol {
     return out;
   }
 
+  // Records and unions get one generated function each: constant property names keep every
+  // load monomorphic, and there is no per-field loop over [name, writer] pairs.
   buildWriter(name, def) {
     const object = (v) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) {
         throw new TypeError(`${name}: expected an object, got ${describe(v)}`);
       }
     };
-    const variantIndex = (variants, v) => {
-      object(v);
-      const i = variants.get(v.type);
-      if (i === undefined) {
-        throw new TypeError(`${name}: type ${JSON.stringify(v.type)} is not one of ${Array.from(variants.keys()).join(', ')}`);
-      }
-      return i;
-    };
-    if (def.record) {
-      const fields = this.fieldWriters(name, def.record);
-      return (v) => {
-        object(v);
-        for (let i = 0; i < fields.length; i++) fields[i][1](v[fields[i][0]]);
-      };
-    }
+    if (def.record) return compileWriter(object, [], [[null, this.fieldWriters(name, def.record)]], null);
     if (def.union || def.wrapper || def.headed) {
       const union = def.union || (def.headed && this.types[def.body.ref].union);
       const list = union
         ? union.map(([type, fields]) => [type, this.fieldWriters(`${name}.${type}`, fields)])
         : def.wrapper.map(([type, kind]) => [type, this.fieldWriters(type, this.recordFields(kind))]);
-      const variants = new Map(list.map(([type], i) => [type, i]));
       const heads = def.headed ? this.fieldWriters(name, def.headed) : [];
-      return (v) => {
-        const i = variantIndex(variants, v);
-        for (const [n, w] of heads) w(v[n]);
-        word(i);
-        const fields = list[i][1];
-        for (let j = 0; j < fields.length; j++) fields[j][1](v[fields[j][0]]);
+      const badType = (type) => {
+        throw new TypeError(`${name}: type ${JSON.stringify(type)} is not one of ${list.map(([t]) => t).join(', ')}`);
       };
+      return compileWriter(object, heads, list, badType);
     }
     if (def.oneof) {
       const members = def.oneof.map(([member, kind]) => [member, this.writer(kind, `${name}.${member}`)]);
@@ -374,6 +364,33 @@ class Protocol {
 }
 
 // ---- writing tapes -----------------------------------------------------------------------
+
+/** A writer for a record (`variants` = [[null, fields]], `badType` null) or a union (checks
+ * the `type` first, then writes the heads, the variant index and the variant's fields); each
+ * field is `[name, writer]`. */
+function compileWriter(object, heads, variants, badType) {
+  const args = ['object', 'word', 'badType'];
+  const values = [object, word, badType];
+  const call = ([n, w]) => {
+    args.push(`w${values.length}`);
+    values.push(w);
+    return `w${values.length - 1}(v[${JSON.stringify(n)}]);`;
+  };
+  let body = 'object(v);\n';
+  if (badType === null) {
+    body += variants[0][1].map(call).join('\n');
+  } else {
+    body += 'let i;\nswitch (v.type) {\n';
+    variants.forEach(([type], i) => { body += `case ${JSON.stringify(type)}: i = ${i}; break;\n`; });
+    body += 'default: badType(v.type);\n}\n';
+    body += heads.map(call).join('\n');
+    body += '\nword(i);\nswitch (i) {\n';
+    variants.forEach(([, fields], i) => { body += `case ${i}: ${fields.map(call).join(' ')} break;\n`; });
+    body += '}';
+  }
+  // eslint-disable-next-line no-new-func
+  return new Function(...args, `return function write(v) {\n${body}\n};`)(...values);
+}
 
 let WP = 0;
 let BP = 0;
@@ -474,20 +491,28 @@ function toTape(write, value) {
 
 // ---- encoding output ---------------------------------------------------------------------
 
-/** Finish an encode call that wrote into `SCRATCH`: copy out, or fetch what did not fit. */
+/** Finish an encode call that wrote into the pool at `POOL_AT`: hand out a view of it, or
+ * fetch what did not fit into a new pool (or a buffer of its own when large). */
 function encoded(n) {
   if (n >= 0) {
-    const out = Buffer.allocUnsafe(n);
-    SCRATCH.copy(out, 0, 0, n);
+    const out = bufferView(SCRATCH_AB, POOL_AT, n);
+    POOL_AT = (POOL_AT + n + 7) & ~7;
     return out;
   }
   if (n === FAILED) throw nativeError();
-  const out = Buffer.allocUnsafe(-n - 3);
-  native.takeEncoded(out);
-  if (out.length > SCRATCH.length && out.length <= 1 << 20) {
-    SCRATCH = Buffer.allocUnsafeSlow(out.length);
-    register();
+  const needed = -n - 3;
+  if (needed > POOL_ITEM_MAX) {
+    const out = Buffer.allocUnsafe(needed);
+    native.takeEncoded(out);
+    return out;
   }
+  SCRATCH = Buffer.allocUnsafeSlow(POOL_SIZE);
+  SCRATCH_AB = SCRATCH.buffer;
+  register();
+  POOL_AT = 0;
+  const out = bufferView(SCRATCH_AB, 0, needed);
+  native.takeEncoded(out);
+  POOL_AT = (needed + 7) & ~7;
   return out;
 }
 
@@ -621,7 +646,7 @@ function protocolApi(name) {
   }
 
   function encodeWith(id) {
-    return encoded(nativeEncode(id, WP, BP));
+    return encoded(nativeEncode(id, WP, BP, POOL_AT));
   }
 
   class Decoder {
@@ -731,7 +756,7 @@ function bare(proto, kind, typeName) {
     },
     encode(value, options) {
       toTape(writer, value);
-      return encoded(native.bareEncode(kind, optionList(options), WP, BP));
+      return encoded(native.bareEncode(kind, optionList(options), WP, BP, POOL_AT));
     },
     toJSON(value) {
       toTape(writer, value);
@@ -803,7 +828,7 @@ const replication = (() => {
     },
     encodePreamble(service) {
       toTape(stringWriter, service);
-      return encoded(native.bareEncode('replication.preamble', [], WP, BP));
+      return encoded(native.bareEncode('replication.preamble', [], WP, BP, POOL_AT));
     },
   });
 })();

@@ -17,7 +17,7 @@ use napi::bindgen_prelude::{Uint32Array, Uint8Array};
 use napi::sys;
 use wire_core::AnyCodec;
 
-use crate::Stream;
+use crate::{Dest, Stream};
 
 /// The typed arrays JS registered: holding them keeps them alive (each holds a reference), so
 /// their memory stays where it is until JS registers replacements.
@@ -28,7 +28,7 @@ pub struct Buffers {
     /// Messages to encode: the tape JS wrote, and the bytes its byte fields point into.
     pub words: Uint32Array,
     pub blob: Uint8Array,
-    /// Encodings for `encode` (JS copies them out).
+    /// Encodings for `encode`: JS's output pool, which it hands out views of.
     pub scratch: Uint8Array,
 }
 
@@ -214,20 +214,21 @@ unsafe extern "C" fn js_push(env: sys::napi_env, info: sys::napi_callback_info) 
     }
 }
 
-/// `encode(codec, words, blobLength)` into the scratch buffer: see `crate::encode`.
+/// `encode(codec, words, blobLength, at)` into the registered scratch: see `crate::encode`.
 unsafe extern "C" fn js_encode(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     // SAFETY: Node calls this with its own `env`/`info`.
     unsafe {
-        run::<3>(env, info, "encode", |[codec, words, blob]| {
-            let (codec, words, blob) = (
+        run::<4>(env, info, "encode", |[codec, words, blob, at]| {
+            let (codec, words, blob, at) = (
                 u32_arg(env, codec)?,
                 u32_arg(env, words)?,
                 u32_arg(env, blob)?,
+                u32_arg(env, at)?,
             );
-            crate::encode(codec, words, blob, None).map(|n| n as f64)
+            crate::encode(codec, words, blob, Dest::Scratch(at)).map(|n| n as f64)
         })
     }
 }
@@ -248,7 +249,7 @@ unsafe extern "C" fn js_encode_into(
                 u32_arg(env, at)?,
             );
             let buf = bytes_arg(env, buf)?;
-            crate::encode(codec, words, blob, Some((buf, at))).map(|n| n as f64)
+            crate::encode(codec, words, blob, Dest::Caller(buf, at)).map(|n| n as f64)
         })
     }
 }

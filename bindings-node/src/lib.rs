@@ -348,19 +348,28 @@ fn written<T>(
     })
 }
 
-/// Write `bytes` into `out[at..]` (the caller's buffer, or the registered scratch); if they
-/// do not fit, keep them for `takeEncoded` and return `-(3 + len)`.
-fn deliver(bytes: &[u8], out: Option<(&mut [u8], u32)>) -> i64 {
+/// Where an encoding goes: the caller's buffer, or the registered scratch (JS's output pool),
+/// at an offset.
+pub(crate) enum Dest<'a> {
+    Caller(&'a mut [u8], u32),
+    Scratch(u32),
+}
+
+/// Write `bytes` into their destination; if they do not fit, keep them for `takeEncoded` and
+/// return `-(3 + len)`.
+fn deliver(bytes: &[u8], dest: Dest) -> i64 {
     let fits = |out: &mut [u8], at: u32| {
         let at = at as usize;
         out.get_mut(at..at.saturating_add(bytes.len()))
             .map(|dst| dst.copy_from_slice(bytes))
             .is_some()
     };
-    let done = match out {
-        Some((out, at)) => fits(out, at),
+    let done = match dest {
+        Dest::Caller(out, at) => fits(out, at),
         // SAFETY: as in `copy_out`: no other slice of the scratch array is alive.
-        None => with_buffers(|b| b.is_some_and(|b| fits(unsafe { b.scratch.as_mut() }, 0))),
+        Dest::Scratch(at) => {
+            with_buffers(|b| b.is_some_and(|b| fits(unsafe { b.scratch.as_mut() }, at)))
+        }
     };
     if done {
         bytes.len() as i64
@@ -371,7 +380,7 @@ fn deliver(bytes: &[u8], out: Option<(&mut [u8], u32)>) -> i64 {
 }
 
 /// Encode `frame` with `codec` into the reused encoding buffer and deliver it.
-fn encode_frame<C: Codec>(codec: &mut C, frame: &C::Frame, out: Option<(&mut [u8], u32)>) -> i64 {
+fn encode_frame<C: Codec>(codec: &mut C, frame: &C::Frame, out: Dest) -> i64 {
     ENCODING.with(|dst| {
         let mut dst = dst.borrow_mut();
         dst.clear();
@@ -467,7 +476,7 @@ pub(crate) fn push(decoder: u32, chunk: &[u8]) -> Option<i32> {
     })
 }
 
-fn encode_one<C: Codec>(codec: &mut C, words: u32, blob: u32, out: Option<(&mut [u8], u32)>) -> i64
+fn encode_one<C: Codec>(codec: &mut C, words: u32, blob: u32, out: Dest) -> i64
 where
     C::Frame: Tape,
 {
@@ -483,15 +492,10 @@ where
     }
 }
 
-/// Encode the frame JS wrote (`words` tape words, `blob` bytes) into `out` (`None`: the
-/// registered scratch): the length written, `FAILED`, or `-(3 + needed)` when it does not fit
-/// (the bytes wait for `takeEncoded`). `None` when there is no such codec.
-pub(crate) fn encode(
-    codec: u32,
-    words: u32,
-    blob: u32,
-    out: Option<(&mut [u8], u32)>,
-) -> Option<i64> {
+/// Encode the frame JS wrote (`words` tape words, `blob` bytes) into `out`: the length
+/// written, `FAILED`, or `-(3 + needed)` when it does not fit (the bytes wait for
+/// `takeEncoded`). `None` when there is no such codec.
+pub(crate) fn encode(codec: u32, words: u32, blob: u32, out: Dest) -> Option<i64> {
     CODECS.with(|c| {
         let mut codecs = c.borrow_mut();
         Some(concrete!(codecs.get_mut(codec)?, c => encode_one(c, words, blob, out)))
@@ -730,9 +734,9 @@ enum BareValue {
 }
 
 /// Encode the bare message of `kind` JS wrote (`words` tape words, `blob` bytes) into the
-/// registered scratch (results as `encode`).
+/// registered scratch at `at` (results as `encode`).
 #[napi(catch_unwind)]
-pub fn bare_encode(kind: String, options: Vec<String>, words: u32, blob: u32) -> i64 {
+pub fn bare_encode(kind: String, options: Vec<String>, words: u32, blob: u32, at: u32) -> i64 {
     let protocol = bare_kind(&kind).map_or(Protocol::Dnode, |(p, _)| p);
     let bytes =
         written(protocol, words, blob, |t, b| bare_take(&kind, t, b)).and_then(
@@ -749,7 +753,7 @@ pub fn bare_encode(kind: String, options: Vec<String>, words: u32, blob: u32) ->
             },
         );
     match bytes {
-        Ok(bytes) => deliver(&bytes, None),
+        Ok(bytes) => deliver(&bytes, Dest::Scratch(at)),
         Err(e) => i64::from(fail(e)),
     }
 }
