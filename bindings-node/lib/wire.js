@@ -64,14 +64,32 @@ const bufferView = typeof FastBuffer === 'function' && FastBuffer.prototype === 
 
 let P = 0; // read position
 let IN = EMPTY; // the input the offsets on the tape refer to
-let IN_AB = EMPTY.buffer; // its ArrayBuffer and offset there, read once per call
-let IN_AT = EMPTY.byteOffset;
+const EMPTY_AB = EMPTY.buffer;
+let IN_AB = EMPTY_AB; // its ArrayBuffer and offset there, set once per call
+let IN_AT = 0;
 
-/** Set the input tape offsets refer to (EMPTY when done, so no input is kept alive). */
-function setInput(input) {
+/** Set the input tape offsets refer to, and its ArrayBuffer (which `decode` and `push` return
+ * on success: reading `input.buffer` costs more than a small decode). */
+function setInput(input, ab) {
   IN = input;
-  IN_AB = input.buffer;
+  IN_AB = ab;
   IN_AT = input.byteOffset;
+}
+
+/** Forget the input (so it is not kept alive). */
+function clearInput() {
+  IN = EMPTY;
+  IN_AB = EMPTY_AB;
+  IN_AT = 0;
+}
+
+/** The input's ArrayBuffer from a `decode`/`push` result (a number: grow, fetch, or throw). */
+function decodedInto(r, input) {
+  if (typeof r === 'number') {
+    filled(r);
+    return input.buffer;
+  }
+  return r;
 }
 
 function asBuffer(input, what) {
@@ -630,19 +648,16 @@ function protocolApi(name) {
     }
   }
 
-  function read(input) {
-    setInput(input);
+  function read(input, ab) {
+    setInput(input, ab);
     P = 0;
     const msg = readFrame();
-    setInput(EMPTY);
+    clearInput();
     return msg;
   }
 
   function decodeWith(input) {
-    return (id) => {
-      filled(nativeDecode(id, input));
-      return read(input);
-    };
+    return (id) => read(input, decodedInto(nativeDecode(id, input), input));
   }
 
   function encodeWith(id) {
@@ -659,13 +674,12 @@ function protocolApi(name) {
      * they lie in it). */
     push(chunk) {
       const input = asBuffer(chunk, PUSH);
-      filled(nativePush(this._id, input));
-      setInput(input);
+      setInput(input, decodedInto(nativePush(this._id, input), input));
       P = 1;
       const n = T[0];
       const out = new Array(n);
       for (let i = 0; i < n; i++) out[i] = readFrame();
-      setInput(EMPTY);
+      clearInput();
       return out;
     }
 
@@ -683,10 +697,7 @@ function protocolApi(name) {
     Decoder,
     decode(buf, options) {
       const input = asBuffer(buf, DECODE);
-      if (options === undefined) {
-        filled(nativeDecode(defaultCodec, input));
-        return read(input);
-      }
+      if (options === undefined) return read(input, decodedInto(nativeDecode(defaultCodec, input), input));
       return withCodec(options, decodeWith(input));
     },
     encode(msg, options) {
@@ -732,7 +743,7 @@ function protocolApi(name) {
     fromJSON(obj, options) {
       const text = stringifyJSON(obj);
       filled(withCodec(options, (id) => native.codecFromJson(id, text)));
-      return read(EMPTY);
+      return read(EMPTY, EMPTY_AB);
     },
   };
   return { api, proto };
@@ -746,12 +757,12 @@ function bare(proto, kind, typeName) {
     decode(buf, options, after) {
       const input = asBuffer(buf, `${proto.name}.decode`);
       filled(native.bareDecode(kind, optionList(options), input));
-      setInput(input);
+      setInput(input, input.buffer);
       P = 0;
       try {
         return after ? after() : reader();
       } finally {
-        setInput(EMPTY);
+        clearInput();
       }
     },
     encode(value, options) {
@@ -766,7 +777,7 @@ function bare(proto, kind, typeName) {
     },
     fromJSON(obj) {
       filled(native.bareFromJson(kind, stringifyJSON(obj)));
-      setInput(EMPTY);
+      clearInput();
       P = 0;
       return reader();
     },

@@ -137,6 +137,60 @@ unsafe fn bytes_arg<'a>(env: sys::napi_env, value: sys::napi_value) -> Option<&'
     Some(unsafe { std::slice::from_raw_parts_mut(data.cast::<u8>(), len) })
 }
 
+/// The bytes of a Uint8Array (or Buffer) argument, and its ArrayBuffer.
+///
+/// # Safety
+/// As for `bytes_arg`.
+unsafe fn input_arg<'a>(
+    env: sys::napi_env,
+    value: sys::napi_value,
+) -> Option<(&'a [u8], sys::napi_value)> {
+    let mut kind = 0;
+    let mut len = 0;
+    let mut data = ptr::null_mut();
+    let mut array_buffer = ptr::null_mut();
+    let mut offset = 0;
+    // SAFETY: per the caller; every output is a valid destination.
+    let status = unsafe {
+        sys::napi_get_typedarray_info(
+            env,
+            value,
+            &mut kind,
+            &mut len,
+            &mut data,
+            &mut array_buffer,
+            &mut offset,
+        )
+    };
+    if status != sys::Status::napi_ok || kind != sys::TypedarrayType::uint8_array {
+        return None;
+    }
+    if len == 0 || data.is_null() {
+        return Some((&[], array_buffer));
+    }
+    // SAFETY: Node reports `len` bytes at `data` (the view's start), alive for the call.
+    Some((
+        unsafe { std::slice::from_raw_parts(data.cast::<u8>(), len) },
+        array_buffer,
+    ))
+}
+
+/// What a raw export returns: a number, or a JS value it was given.
+enum Ret {
+    Number(f64),
+    Value(sys::napi_value),
+}
+
+/// A decode result: the input's ArrayBuffer when the tape is ready (JS makes its payload views
+/// on it, and reading `buffer` in JS costs more than the whole tape), else the status number.
+fn decoded(n: i32, array_buffer: sys::napi_value) -> Ret {
+    if n >= 0 {
+        Ret::Value(array_buffer)
+    } else {
+        Ret::Number(f64::from(n))
+    }
+}
+
 /// Throw a JS error and return `undefined` (well, the null handle Node takes for it).
 ///
 /// # Safety
@@ -163,7 +217,7 @@ unsafe fn run<const N: usize>(
     env: sys::napi_env,
     info: sys::napi_callback_info,
     name: &str,
-    body: impl FnOnce([sys::napi_value; N]) -> Option<f64>,
+    body: impl FnOnce([sys::napi_value; N]) -> Option<Ret>,
 ) -> sys::napi_value {
     // SAFETY: per the caller.
     let Some(argv) = (unsafe { args::<N>(env, info) }) else {
@@ -171,7 +225,8 @@ unsafe fn run<const N: usize>(
         return unsafe { throw(env, true, &format!("{name}: cannot read the arguments")) };
     };
     match catch_unwind(AssertUnwindSafe(|| body(argv))) {
-        Ok(Some(n)) => {
+        Ok(Some(Ret::Value(value))) => value,
+        Ok(Some(Ret::Number(n))) => {
             let mut out = ptr::null_mut();
             // SAFETY: `env` is the callback's; `out` is a valid destination.
             unsafe { sys::napi_create_double(env, n, &mut out) };
@@ -190,7 +245,7 @@ unsafe fn run<const N: usize>(
     }
 }
 
-/// `decode(codec, input)`: see `crate::decode`.
+/// `decode(codec, input)`: see `crate::decode` and `decoded`.
 unsafe extern "C" fn js_decode(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -199,17 +254,19 @@ unsafe extern "C" fn js_decode(
     // and is the only slice of its memory.
     unsafe {
         run::<2>(env, info, "decode", |[codec, input]| {
-            crate::decode(u32_arg(env, codec)?, bytes_arg(env, input)?).map(f64::from)
+            let (input, array_buffer) = input_arg(env, input)?;
+            crate::decode(u32_arg(env, codec)?, input).map(|n| decoded(n, array_buffer))
         })
     }
 }
 
-/// `push(decoder, chunk)`: see `crate::push`.
+/// `push(decoder, chunk)`: see `crate::push` and `decoded`.
 unsafe extern "C" fn js_push(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     // SAFETY: as in `js_decode`.
     unsafe {
         run::<2>(env, info, "push", |[decoder, chunk]| {
-            crate::push(u32_arg(env, decoder)?, bytes_arg(env, chunk)?).map(f64::from)
+            let (chunk, array_buffer) = input_arg(env, chunk)?;
+            crate::push(u32_arg(env, decoder)?, chunk).map(|n| decoded(n, array_buffer))
         })
     }
 }
@@ -228,7 +285,7 @@ unsafe extern "C" fn js_encode(
                 u32_arg(env, blob)?,
                 u32_arg(env, at)?,
             );
-            crate::encode(codec, words, blob, Dest::Scratch(at)).map(|n| n as f64)
+            crate::encode(codec, words, blob, Dest::Scratch(at)).map(|n| Ret::Number(n as f64))
         })
     }
 }
@@ -249,7 +306,7 @@ unsafe extern "C" fn js_encode_into(
                 u32_arg(env, at)?,
             );
             let buf = bytes_arg(env, buf)?;
-            crate::encode(codec, words, blob, Dest::Caller(buf, at)).map(|n| n as f64)
+            crate::encode(codec, words, blob, Dest::Caller(buf, at)).map(|n| Ret::Number(n as f64))
         })
     }
 }
