@@ -39,8 +39,14 @@ const EMPTY = Buffer.alloc(0);
 // The arrays native code fills (T, SPILL) and reads (W, BLOB, SCRATCH), registered with it once
 // and again whenever one is replaced by a bigger one, so no call passes or wraps them.
 let T = new Uint32Array(4096); // the tape results are read from
+// 64-bit fields sit at even words in native byte order (src/tape.rs): read and written through
+// these views, which make and take BigInts far faster than arithmetic on 32-bit halves.
+let T64 = new BigUint64Array(T.buffer);
+let T64S = new BigInt64Array(T.buffer);
 let SPILL = Buffer.allocUnsafeSlow(65536); // bytes of results that are not in the input
 let W = new Uint32Array(1024); // the tape messages to encode are written to
+let W64 = new BigUint64Array(W.buffer);
+let W64S = new BigInt64Array(W.buffer);
 let BLOB = Buffer.allocUnsafeSlow(65536); // the bytes W's byte fields point into
 // Encodings are written straight into a pool and handed out as views of it, as
 // Buffer.allocUnsafe does for small buffers (copying them out would cost more than encoding).
@@ -109,7 +115,11 @@ function filled(n) {
   if (n >= 0) return n;
   if (n === FAILED) throw nativeError();
   const [words, bytes] = T;
-  if (words > T.length) T = new Uint32Array(Math.max(words, T.length * 2));
+  if (words > T.length) {
+    T = new Uint32Array(Math.max(words + (words & 1), T.length * 2));
+    T64 = new BigUint64Array(T.buffer);
+    T64S = new BigInt64Array(T.buffer);
+  }
   if (bytes > SPILL.length) SPILL = Buffer.allocUnsafeSlow(Math.max(bytes, SPILL.length * 2));
   register();
   return filled(native.fetch());
@@ -134,19 +144,17 @@ function readString() {
 }
 
 function readU64() {
-  const hi = T[P];
-  const lo = T[P + 1];
+  P += P & 1;
+  const v = T64[P >>> 1];
   P += 2;
-  return hi < 0x200000 ? BigInt(hi * 4294967296 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+  return v;
 }
 
 function readI64() {
-  const hi = T[P];
-  const lo = T[P + 1];
+  P += P & 1;
+  const v = T64S[P >>> 1];
   P += 2;
-  if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
-  if (hi >= 0xffe00000) return BigInt((hi - 4294967296) * 4294967296 + lo);
-  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+  return v;
 }
 
 const PRIMITIVE_READERS = {
@@ -418,6 +426,8 @@ function word(w) {
     const bigger = new Uint32Array(W.length * 2);
     bigger.set(W);
     W = bigger;
+    W64 = new BigUint64Array(W.buffer);
+    W64S = new BigInt64Array(W.buffer);
     register();
   }
   W[WP++] = w;
@@ -453,13 +463,18 @@ function primitiveWriter(kind, where) {
     case 'u64':
     case 'i64': {
       const [lo, hi] = kind === 'u64' ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
-      return (v) => {
+      const check = (v) => {
         if (typeof v !== 'bigint') throw new TypeError(`${where}: expected a bigint (${kind}), got ${describe(v)}`);
         if (v < lo || v > hi) throw new RangeError(`${where}: ${v} is out of range for ${kind}`);
-        const u = BigInt.asUintN(64, v);
-        word(Number(u >> 32n));
-        word(Number(u & 0xffffffffn));
+        if (WP & 1) word(0);
+        word(0); // room for both halves (W's length is even)
+        word(0);
+        return (WP - 2) >>> 1;
       };
+      // `check` may replace W64 when it grows the tape: index first, then read the view.
+      return kind === 'u64'
+        ? (v) => { const i = check(v); W64[i] = v; }
+        : (v) => { const i = check(v); W64S[i] = v; };
     }
     case 'bool':
       return (v) => {
