@@ -722,6 +722,7 @@ function protocolApi(name) {
     encodeInto(msg, buf, offset = 0, options = undefined) {
       checkOffset(buf, offset);
       toTape(writeFrame, msg);
+      if (options === undefined) return encodedInto(nativeEncodeInto(defaultCodec, WP, BP, buf, offset), buf, offset);
       return withCodec(options, (id) => encodedInto(nativeEncodeInto(id, WP, BP, buf, offset), buf, offset));
     },
     decodeStream(options) {
