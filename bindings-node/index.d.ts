@@ -66,8 +66,14 @@ export declare function newCodec(protocol: number, options: Array<string>): numb
 /** A stream decoder for `push`: its handle, valid until `releaseDecoder`. */
 export declare function newDecoder(protocol: number, options: Array<string>): number
 
-/** Register the arrays results and messages cross in (again whenever JS replaces one). */
-export declare function registerBuffers(tape: Uint32Array, spill: Uint8Array, words: Uint32Array, blob: Uint8Array, scratch: Uint8Array): void
+/**
+ * Register the arrays results and messages cross in (again whenever JS replaces one): the
+ * registration's generation, which raw calls name.
+ */
+export declare function registerBuffers(tape: Uint32Array, spill: Uint8Array, words: Uint32Array, blob: Uint8Array, scratch: Uint8Array): number
+
+/** The registration in force (0: none), for the calls that do not name one. */
+export declare function registeredGeneration(): number
 
 export declare function releaseCodec(codec: number): void
 

@@ -851,6 +851,7 @@ module.exports.lastError = nativeBinding.lastError
 module.exports.newCodec = nativeBinding.newCodec
 module.exports.newDecoder = nativeBinding.newDecoder
 module.exports.registerBuffers = nativeBinding.registerBuffers
+module.exports.registeredGeneration = nativeBinding.registeredGeneration
 module.exports.releaseCodec = nativeBinding.releaseCodec
 module.exports.releaseDecoder = nativeBinding.releaseDecoder
 module.exports.schema = nativeBinding.schema

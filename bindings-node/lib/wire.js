@@ -56,10 +56,18 @@ let SCRATCH = Buffer.allocUnsafeSlow(POOL_SIZE); // the output pool
 let SCRATCH_AB = SCRATCH.buffer;
 let POOL_AT = 0; // its first free byte (8-aligned)
 
+let GEN = 0; // this copy's registration; calls name it (see src/fast.rs)
+const STALE = -3;
+
 function register() {
-  native.registerBuffers(T, SPILL, W, BLOB, SCRATCH);
+  GEN = native.registerBuffers(T, SPILL, W, BLOB, SCRATCH);
 }
 register();
+
+/** Before a call that uses the registered arrays without naming a registration. */
+function ensureRegistered() {
+  if (native.registeredGeneration() !== GEN) register();
+}
 
 // Buffer's species constructor makes a Buffer view straight from an ArrayBuffer, without the
 // species lookup and `.buffer` read `subarray` does per call (3x faster for small views).
@@ -609,11 +617,40 @@ function optionList(options) {
   return list;
 }
 
-// The raw hot-path exports (src/fast.rs), held directly.
-const nativeDecode = native.decode;
-const nativePush = native.push;
-const nativeEncode = native.encode;
-const nativeEncodeInto = native.encodeInto;
+// The raw hot-path exports (src/fast.rs), held directly; each names this copy's registration
+// and is retried once after registering again when another copy replaced it.
+const rawDecode = native.decode;
+const rawPush = native.push;
+const rawEncode = native.encode;
+const rawEncodeInto = native.encodeInto;
+
+function nativeDecode(id, input) {
+  const r = rawDecode(GEN, id, input);
+  if (r !== STALE) return r;
+  register();
+  return rawDecode(GEN, id, input);
+}
+
+function nativePush(id, input) {
+  const r = rawPush(GEN, id, input);
+  if (r !== STALE) return r;
+  register();
+  return rawPush(GEN, id, input);
+}
+
+function nativeEncode(id, words, blob, at) {
+  const r = rawEncode(GEN, id, words, blob, at);
+  if (r !== STALE) return r;
+  register();
+  return rawEncode(GEN, id, words, blob, at);
+}
+
+function nativeEncodeInto(id, words, blob, buf, at) {
+  const r = rawEncodeInto(GEN, id, words, blob, buf, at);
+  if (r !== STALE) return r;
+  register();
+  return rawEncodeInto(GEN, id, words, blob, buf, at);
+}
 
 // A Decoder's native state is released once the Decoder is collected.
 const RELEASE_DECODER = new FinalizationRegistry((id) => native.releaseDecoder(id));
@@ -752,12 +789,14 @@ function protocolApi(name) {
     },
     toJSON(msg, options) {
       toTape(writeFrame, msg);
+      ensureRegistered();
       const text = withCodec(options, (id) => native.codecToJson(id, WP, BP));
       if (text === null || text === undefined) throw nativeError();
       return parseJSON(text);
     },
     fromJSON(obj, options) {
       const text = stringifyJSON(obj);
+      ensureRegistered();
       filled(withCodec(options, (id) => native.codecFromJson(id, text)));
       return read(EMPTY, EMPTY_AB);
     },
@@ -772,6 +811,7 @@ function bare(proto, kind, typeName) {
   return {
     decode(buf, options, after) {
       const input = asBuffer(buf, `${proto.name}.decode`);
+      ensureRegistered();
       filled(native.bareDecode(kind, optionList(options), input));
       setInput(input, input.buffer);
       P = 0;
@@ -783,15 +823,18 @@ function bare(proto, kind, typeName) {
     },
     encode(value, options) {
       toTape(writer, value);
+      ensureRegistered();
       return encoded(native.bareEncode(kind, optionList(options), WP, BP, POOL_AT));
     },
     toJSON(value) {
       toTape(writer, value);
+      ensureRegistered();
       const text = native.bareToJson(kind, WP, BP);
       if (text === null || text === undefined) throw nativeError();
       return parseJSON(text);
     },
     fromJSON(obj) {
+      ensureRegistered();
       filled(native.bareFromJson(kind, stringifyJSON(obj)));
       clearInput();
       P = 0;
@@ -855,6 +898,7 @@ const replication = (() => {
     },
     encodePreamble(service) {
       toTape(stringWriter, service);
+      ensureRegistered();
       return encoded(native.bareEncode('replication.preamble', [], WP, BP, POOL_AT));
     },
   });

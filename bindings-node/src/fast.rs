@@ -30,6 +30,18 @@ pub struct Buffers {
     pub blob: Uint8Array,
     /// Encodings for `encode`: JS's output pool, which it hands out views of.
     pub scratch: Uint8Array,
+    /// Which registration this is. Every raw call names the one it expects, so a second copy of
+    /// lib/wire.js in the same thread (e.g. a test runner re-evaluating modules) that
+    /// registered its own arrays in between is noticed instead of read.
+    pub generation: u32,
+}
+
+/// A raw call's answer when its registration was replaced: JS registers again and retries.
+const STALE: f64 = -3.0;
+
+/// Whether `generation` is the registration in force.
+fn current(generation: u32) -> bool {
+    with_buffers(|b| b.is_some_and(|b| b.generation == generation))
 }
 
 /// A handle table: ids are indexes, reused after release.
@@ -74,6 +86,7 @@ impl<T> Slab<T> {
 
 thread_local! {
     pub static BUFFERS: RefCell<Option<Buffers>> = const { RefCell::new(None) };
+    pub static GENERATIONS: std::cell::Cell<u32> = const { std::cell::Cell::new(0) };
     pub static CODECS: RefCell<Slab<AnyCodec>> = const { RefCell::new(Slab::new()) };
     pub static DECODERS: RefCell<Slab<Stream>> = const { RefCell::new(Slab::new()) };
 }
@@ -245,7 +258,7 @@ unsafe fn run<const N: usize>(
     }
 }
 
-/// `decode(codec, input)`: see `crate::decode` and `decoded`.
+/// `decode(generation, codec, input)`: see `crate::decode` and `decoded`.
 unsafe extern "C" fn js_decode(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -253,44 +266,58 @@ unsafe extern "C" fn js_decode(
     // SAFETY: Node calls this with its own `env`/`info`; `input` is only used during the call
     // and is the only slice of its memory.
     unsafe {
-        run::<2>(env, info, "decode", |[codec, input]| {
+        run::<3>(env, info, "decode", |[generation, codec, input]| {
+            if !current(u32_arg(env, generation)?) {
+                return Some(Ret::Number(STALE));
+            }
             let (input, array_buffer) = input_arg(env, input)?;
             crate::decode(u32_arg(env, codec)?, input).map(|n| decoded(n, array_buffer))
         })
     }
 }
 
-/// `push(decoder, chunk)`: see `crate::push` and `decoded`.
+/// `push(generation, decoder, chunk)`: see `crate::push` and `decoded`.
 unsafe extern "C" fn js_push(env: sys::napi_env, info: sys::napi_callback_info) -> sys::napi_value {
     // SAFETY: as in `js_decode`.
     unsafe {
-        run::<2>(env, info, "push", |[decoder, chunk]| {
+        run::<3>(env, info, "push", |[generation, decoder, chunk]| {
+            if !current(u32_arg(env, generation)?) {
+                return Some(Ret::Number(STALE));
+            }
             let (chunk, array_buffer) = input_arg(env, chunk)?;
             crate::push(u32_arg(env, decoder)?, chunk).map(|n| decoded(n, array_buffer))
         })
     }
 }
 
-/// `encode(codec, words, blobLength, at)` into the registered scratch: see `crate::encode`.
+/// `encode(generation, codec, words, blobLength, at)` into the registered scratch: see `crate::encode`.
 unsafe extern "C" fn js_encode(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
     // SAFETY: Node calls this with its own `env`/`info`.
     unsafe {
-        run::<4>(env, info, "encode", |[codec, words, blob, at]| {
-            let (codec, words, blob, at) = (
-                u32_arg(env, codec)?,
-                u32_arg(env, words)?,
-                u32_arg(env, blob)?,
-                u32_arg(env, at)?,
-            );
-            crate::encode(codec, words, blob, Dest::Scratch(at)).map(|n| Ret::Number(n as f64))
-        })
+        run::<5>(
+            env,
+            info,
+            "encode",
+            |[generation, codec, words, blob, at]| {
+                if !current(u32_arg(env, generation)?) {
+                    return Some(Ret::Number(STALE));
+                }
+                let (codec, words, blob, at) = (
+                    u32_arg(env, codec)?,
+                    u32_arg(env, words)?,
+                    u32_arg(env, blob)?,
+                    u32_arg(env, at)?,
+                );
+                crate::encode(codec, words, blob, Dest::Scratch(at)).map(|n| Ret::Number(n as f64))
+            },
+        )
     }
 }
 
-/// `encodeInto(codec, words, blobLength, buf, at)`: see `crate::encode`.
+/// `encodeInto(generation, codec, words, blobLength, buf, at)`: see `crate::encode`.
 unsafe extern "C" fn js_encode_into(
     env: sys::napi_env,
     info: sys::napi_callback_info,
@@ -298,16 +325,25 @@ unsafe extern "C" fn js_encode_into(
     // SAFETY: as in `js_decode`; JS never passes a registered buffer as `buf`, so the slice
     // aliases none of them.
     unsafe {
-        run::<5>(env, info, "encodeInto", |[codec, words, blob, buf, at]| {
-            let (codec, words, blob, at) = (
-                u32_arg(env, codec)?,
-                u32_arg(env, words)?,
-                u32_arg(env, blob)?,
-                u32_arg(env, at)?,
-            );
-            let buf = bytes_arg(env, buf)?;
-            crate::encode(codec, words, blob, Dest::Caller(buf, at)).map(|n| Ret::Number(n as f64))
-        })
+        run::<6>(
+            env,
+            info,
+            "encodeInto",
+            |[generation, codec, words, blob, buf, at]| {
+                if !current(u32_arg(env, generation)?) {
+                    return Some(Ret::Number(STALE));
+                }
+                let (codec, words, blob, at) = (
+                    u32_arg(env, codec)?,
+                    u32_arg(env, words)?,
+                    u32_arg(env, blob)?,
+                    u32_arg(env, at)?,
+                );
+                let buf = bytes_arg(env, buf)?;
+                crate::encode(codec, words, blob, Dest::Caller(buf, at))
+                    .map(|n| Ret::Number(n as f64))
+            },
+        )
     }
 }
 

@@ -100,7 +100,8 @@ fn copy_out(out: &Out, buffers: Option<&mut Buffers>) -> i32 {
     out.tape.len() as i32
 }
 
-/// Register the arrays results and messages cross in (again whenever JS replaces one).
+/// Register the arrays results and messages cross in (again whenever JS replaces one): the
+/// registration's generation, which raw calls name.
 #[napi(catch_unwind)]
 pub fn register_buffers(
     tape: Uint32Array,
@@ -108,16 +109,28 @@ pub fn register_buffers(
     words: Uint32Array,
     blob: Uint8Array,
     scratch: Uint8Array,
-) {
+) -> u32 {
+    let generation = fast::GENERATIONS.with(|g| {
+        g.set(g.get().wrapping_add(1));
+        g.get()
+    });
     let buffers = Buffers {
         tape,
         spill,
         words,
         blob,
         scratch,
+        generation,
     };
     // The arrays replaced are released after the borrow ends.
     let _old = fast::BUFFERS.with(|b| b.borrow_mut().replace(buffers));
+    generation
+}
+
+/// The registration in force (0: none), for the calls that do not name one.
+#[napi(catch_unwind)]
+pub fn registered_generation() -> u32 {
+    with_buffers(|b| b.map_or(0, |b| b.generation))
 }
 
 /// Copy the last call's tape and spill into the registered arrays (grown after `NEED_SPACE`).
