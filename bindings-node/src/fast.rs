@@ -322,8 +322,8 @@ unsafe extern "C" fn js_encode_into(
     env: sys::napi_env,
     info: sys::napi_callback_info,
 ) -> sys::napi_value {
-    // SAFETY: as in `js_decode`; JS never passes a registered buffer as `buf`, so the slice
-    // aliases none of them.
+    // SAFETY: as in `js_decode`. `buf` may be a view of the registered output pool (an earlier
+    // encoding), but this path makes no other slice of the pool, so nothing aliases it.
     unsafe {
         run::<6>(
             env,
