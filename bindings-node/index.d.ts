@@ -9,54 +9,38 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** One protocol's codec with its options. */
-export declare class NativeCodec {
-  /** `options` is `[key, value, ...]` (the core's option names). */
-  constructor(protocol: number, options: Array<string>)
-  /** Decode exactly one frame of `input` onto the tape. */
-  decode(input: Uint8Array, io: Uint32Array, spill: Uint8Array): number
-  /**
-   * Encode the frame on the tape into `out[at..]`: the length written, `FAILED`, or
-   * `-(3 + needed)` when it does not fit (the bytes wait for `takeEncoded`).
-   */
-  encode(tape: Uint32Array, blob: Uint8Array, out: Uint8Array, at: number): number
-  /** The canonical JSON text of the frame on the tape (`None`: see `lastError`). */
-  toJson(tape: Uint32Array, blob: Uint8Array): string | null
-  /** Parse canonical JSON text onto the tape. */
-  fromJson(json: string, io: Uint32Array, spill: Uint8Array): number
-}
-
-/** A stream decoder: push chunks, get every complete frame. */
-export declare class NativeDecoder {
-  constructor(protocol: number, options: Array<string>)
-  /**
-   * Push `chunk`; the tape holds `[count, frame...]`. Byte fields that lie in this chunk are
-   * given as offsets into it; fields spanning earlier chunks are spilled. If an error
-   * follows some frames, the frames are returned and the error comes from the next call.
-   */
-  push(chunk: Uint8Array, io: Uint32Array, spill: Uint8Array): number
-  /** End of stream: 0, or `FAILED` when a partial frame is buffered or the stream failed. */
-  finish(): number
-  /** Bytes pushed but not yet decoded. */
-  get buffered(): number
-  /** Bytes consumed by decoded frames since the start. */
-  get position(): number
-}
-
 /** Decode a bare message of `kind` from `input` onto the tape. */
-export declare function bareDecode(kind: string, options: Array<string>, input: Uint8Array, io: Uint32Array, spill: Uint8Array): number
+export declare function bareDecode(kind: string, options: Array<string>, input: Uint8Array): number
 
-/** Encode a bare message of `kind` from the tape into `out[at..]` (results as `encode`). */
-export declare function bareEncode(kind: string, options: Array<string>, tape: Uint32Array, blob: Uint8Array, out: Uint8Array, at: number): number
+/**
+ * Encode the bare message of `kind` JS wrote (`words` tape words, `blob` bytes) into the
+ * registered scratch at `at` (results as `encode`).
+ */
+export declare function bareEncode(kind: string, options: Array<string>, words: number, blob: number, at: number): number
 
 /** Parse the canonical JSON of a bare message onto the tape. */
-export declare function bareFromJson(kind: string, json: string, io: Uint32Array, spill: Uint8Array): number
+export declare function bareFromJson(kind: string, json: string): number
 
 /**
  * Canonical JSON of a bare message (`dnode.header`, `dnode.handshake`, `replication.*`,
  * `broker.*`).
  */
-export declare function bareToJson(kind: string, tape: Uint32Array, blob: Uint8Array): string | null
+export declare function bareToJson(kind: string, words: number, blob: number): string | null
+
+/** Parse canonical JSON text onto the tape. */
+export declare function codecFromJson(codec: number, json: string): number
+
+/** The canonical JSON text of the frame JS wrote (`None`: see `lastError`). */
+export declare function codecToJson(codec: number, words: number, blob: number): string | null
+
+/** Bytes pushed but not yet decoded. */
+export declare function decoderBuffered(decoder: number): number
+
+/** End of stream: 0, or `FAILED` when a partial frame is buffered or the stream failed. */
+export declare function decoderFinish(decoder: number): number
+
+/** Bytes consumed by decoded frames since the start. */
+export declare function decoderPosition(decoder: number): number
 
 /**
  * Best-effort protocol guess from a stream's first bytes (the core's `detect`): its name, or
@@ -67,11 +51,33 @@ export declare function detect(prefix: Uint8Array): string | null
 /** The error kinds' codes, in number order (so JS and the core cannot disagree). */
 export declare function errorCodes(): Array<string>
 
-/** Copy the last call's tape and spill into arrays grown after `NEED_SPACE`. */
-export declare function fetch(io: Uint32Array, spill: Uint8Array): number
+/** Copy the last call's tape and spill into the registered arrays (grown after `NEED_SPACE`). */
+export declare function fetch(): number
 
 /** The last error: `[code, protocol, offset or -1, reason]`. */
 export declare function lastError(): [string, string, number, string]
+
+/**
+ * A codec for `decode`/`encode`: its handle, valid until `releaseCodec`. `options` is
+ * `[key, value, ...]` (the core's option names).
+ */
+export declare function newCodec(protocol: number, options: Array<string>): number
+
+/** A stream decoder for `push`: its handle, valid until `releaseDecoder`. */
+export declare function newDecoder(protocol: number, options: Array<string>): number
+
+/**
+ * Register the arrays results and messages cross in (again whenever JS replaces one): the
+ * registration's generation, which raw calls name.
+ */
+export declare function registerBuffers(tape: Uint32Array, spill: Uint8Array, words: Uint32Array, blob: Uint8Array, scratch: Uint8Array): number
+
+/** The registration in force (0: none), for the calls that do not name one. */
+export declare function registeredGeneration(): number
+
+export declare function releaseCodec(codec: number): void
+
+export declare function releaseDecoder(decoder: number): void
 
 /** Every type definition, per protocol (JSON), from which JS builds its readers and writers. */
 export declare function schema(): string

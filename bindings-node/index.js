@@ -835,15 +835,24 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.NativeCodec = nativeBinding.NativeCodec
-module.exports.NativeDecoder = nativeBinding.NativeDecoder
 module.exports.bareDecode = nativeBinding.bareDecode
 module.exports.bareEncode = nativeBinding.bareEncode
 module.exports.bareFromJson = nativeBinding.bareFromJson
 module.exports.bareToJson = nativeBinding.bareToJson
+module.exports.codecFromJson = nativeBinding.codecFromJson
+module.exports.codecToJson = nativeBinding.codecToJson
+module.exports.decoderBuffered = nativeBinding.decoderBuffered
+module.exports.decoderFinish = nativeBinding.decoderFinish
+module.exports.decoderPosition = nativeBinding.decoderPosition
 module.exports.detect = nativeBinding.detect
 module.exports.errorCodes = nativeBinding.errorCodes
 module.exports.fetch = nativeBinding.fetch
 module.exports.lastError = nativeBinding.lastError
+module.exports.newCodec = nativeBinding.newCodec
+module.exports.newDecoder = nativeBinding.newDecoder
+module.exports.registerBuffers = nativeBinding.registerBuffers
+module.exports.registeredGeneration = nativeBinding.registeredGeneration
+module.exports.releaseCodec = nativeBinding.releaseCodec
+module.exports.releaseDecoder = nativeBinding.releaseDecoder
 module.exports.schema = nativeBinding.schema
 module.exports.takeEncoded = nativeBinding.takeEncoded

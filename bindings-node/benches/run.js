@@ -7,29 +7,38 @@ const protobuf = require('protobufjs');
 const wire = require('..');
 const base = require('./baselines');
 
-function timeNs(fn) {
+// Iterations per sample: enough for ~50 ms.
+function calibrate(fn) {
   let iterations = 1;
   for (;;) {
     const start = process.hrtime.bigint();
     for (let i = 0; i < iterations; i++) fn();
-    const ns = Number(process.hrtime.bigint() - start);
-    if (ns > 100e6) break;
+    if (Number(process.hrtime.bigint() - start) > 50e6) return iterations;
     iterations *= 2;
   }
-  const samples = [];
-  for (let s = 0; s < 5; s++) {
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < iterations; i++) fn();
-    samples.push(Number(process.hrtime.bigint() - start) / iterations);
-  }
-  return samples.sort((a, b) => a - b)[2];
 }
 
+function sample(fn, iterations) {
+  const start = process.hrtime.bigint();
+  for (let i = 0; i < iterations; i++) fn();
+  return Number(process.hrtime.bigint() - start) / iterations;
+}
+
+const median = (xs) => xs.sort((a, b) => a - b)[xs.length >> 1];
+
+// The machine is a shared 2-core VM whose load changes from second to second: wire and baseline
+// samples alternate, so both see the same conditions, and each side's median is reported.
 const rows = [];
 function row(protocol, op, wireFn, baseFn) {
-  const w = timeNs(wireFn);
-  const b = baseFn ? timeNs(baseFn) : null;
-  rows.push({ protocol, op, wire: w, base: b });
+  const wi = calibrate(wireFn);
+  const bi = baseFn && calibrate(baseFn);
+  const w = [];
+  const b = [];
+  for (let s = 0; s < 9; s++) {
+    w.push(sample(wireFn, wi));
+    if (baseFn) b.push(sample(baseFn, bi));
+  }
+  rows.push({ protocol, op, wire: median(w), base: baseFn ? median(b) : null });
 }
 
 const BATCH = 10000;

@@ -36,10 +36,75 @@ function nativeError() {
 // ---- reading tapes -----------------------------------------------------------------------
 
 const EMPTY = Buffer.alloc(0);
-let T = new Uint32Array(4096); // the tape
-let SPILL = Buffer.allocUnsafeSlow(65536);
+// The arrays native code fills (T, SPILL) and reads (W, BLOB, SCRATCH), registered with it once
+// and again whenever one is replaced by a bigger one, so no call passes or wraps them.
+let T = new Uint32Array(4096); // the tape results are read from
+// 64-bit fields sit at even words in native byte order (src/tape.rs): read and written through
+// these views, which make and take BigInts far faster than arithmetic on 32-bit halves.
+let T64 = new BigUint64Array(T.buffer);
+let T64S = new BigInt64Array(T.buffer);
+let SPILL = Buffer.allocUnsafeSlow(65536); // bytes of results that are not in the input
+let W = new Uint32Array(1024); // the tape messages to encode are written to
+let W64 = new BigUint64Array(W.buffer);
+let W64S = new BigInt64Array(W.buffer);
+let BLOB = Buffer.allocUnsafeSlow(65536); // the bytes W's byte fields point into
+// Encodings are written straight into a pool and handed out as views of it, as
+// Buffer.allocUnsafe does for small buffers (copying them out would cost more than encoding).
+const POOL_SIZE = 32 * 1024;
+const POOL_ITEM_MAX = 4 * 1024; // larger encodings that do not fit get a buffer of their own
+let SCRATCH = Buffer.allocUnsafeSlow(POOL_SIZE); // the output pool
+let SCRATCH_AB = SCRATCH.buffer;
+let POOL_AT = 0; // its first free byte (8-aligned)
+
+let GEN = 0; // this copy's registration; calls name it (see src/fast.rs)
+const STALE = -3;
+
+function register() {
+  GEN = native.registerBuffers(T, SPILL, W, BLOB, SCRATCH);
+}
+register();
+
+/** Before a call that uses the registered arrays without naming a registration. */
+function ensureRegistered() {
+  if (native.registeredGeneration() !== GEN) register();
+}
+
+// Buffer's species constructor makes a Buffer view straight from an ArrayBuffer, without the
+// species lookup and `.buffer` read `subarray` does per call (3x faster for small views).
+const FastBuffer = Buffer[Symbol.species];
+const bufferView = typeof FastBuffer === 'function' && FastBuffer.prototype === Buffer.prototype
+  ? (ab, at, len) => new FastBuffer(ab, at, len)
+  : (ab, at, len) => Buffer.from(ab, at, len);
+
 let P = 0; // read position
 let IN = EMPTY; // the input the offsets on the tape refer to
+const EMPTY_AB = EMPTY.buffer;
+let IN_AB = EMPTY_AB; // its ArrayBuffer and offset there, set once per call
+let IN_AT = 0;
+
+/** Set the input tape offsets refer to, and its ArrayBuffer (which `decode` and `push` return
+ * on success: reading `input.buffer` costs more than a small decode). */
+function setInput(input, ab) {
+  IN = input;
+  IN_AB = ab;
+  IN_AT = input.byteOffset;
+}
+
+/** Forget the input (so it is not kept alive). */
+function clearInput() {
+  IN = EMPTY;
+  IN_AB = EMPTY_AB;
+  IN_AT = 0;
+}
+
+/** The input's ArrayBuffer from a `decode`/`push` result (a number: grow, fetch, or throw). */
+function decodedInto(r, input) {
+  if (typeof r === 'number') {
+    filled(r);
+    return input.buffer;
+  }
+  return r;
+}
 
 function asBuffer(input, what) {
   if (Buffer.isBuffer(input)) return input;
@@ -58,9 +123,14 @@ function filled(n) {
   if (n >= 0) return n;
   if (n === FAILED) throw nativeError();
   const [words, bytes] = T;
-  if (words > T.length) T = new Uint32Array(Math.max(words, T.length * 2));
+  if (words > T.length) {
+    T = new Uint32Array(Math.max(words + (words & 1), T.length * 2));
+    T64 = new BigUint64Array(T.buffer);
+    T64S = new BigInt64Array(T.buffer);
+  }
   if (bytes > SPILL.length) SPILL = Buffer.allocUnsafeSlow(Math.max(bytes, SPILL.length * 2));
-  return filled(native.fetch(T, SPILL));
+  register();
+  return filled(native.fetch());
 }
 
 function readBytes() {
@@ -70,7 +140,7 @@ function readBytes() {
   P += 3;
   if (len === 0) return EMPTY;
   // Input bytes are views; spilled ones are copied, since the spill area is reused.
-  return src === 0 ? IN.subarray(at, at + len) : Buffer.from(SPILL.subarray(at, at + len));
+  return src === 0 ? bufferView(IN_AB, IN_AT + at, len) : Buffer.from(SPILL.subarray(at, at + len));
 }
 
 function readString() {
@@ -82,19 +152,17 @@ function readString() {
 }
 
 function readU64() {
-  const hi = T[P];
-  const lo = T[P + 1];
+  P += P & 1;
+  const v = T64[P >>> 1];
   P += 2;
-  return hi < 0x200000 ? BigInt(hi * 4294967296 + lo) : (BigInt(hi) << 32n) | BigInt(lo);
+  return v;
 }
 
 function readI64() {
-  const hi = T[P];
-  const lo = T[P + 1];
+  P += P & 1;
+  const v = T64S[P >>> 1];
   P += 2;
-  if (hi < 0x200000) return BigInt(hi * 4294967296 + lo);
-  if (hi >= 0xffe00000) return BigInt((hi - 4294967296) * 4294967296 + lo);
-  return BigInt.asIntN(64, (BigInt(hi) << 32n) | BigInt(lo));
+  return v;
 }
 
 const PRIMITIVE_READERS = {
@@ -292,41 +360,25 @@ class Protocol {
     return out;
   }
 
+  // Records and unions get one generated function each: constant property names keep every
+  // load monomorphic, and there is no per-field loop over [name, writer] pairs.
   buildWriter(name, def) {
     const object = (v) => {
       if (v === null || typeof v !== 'object' || Array.isArray(v)) {
         throw new TypeError(`${name}: expected an object, got ${describe(v)}`);
       }
     };
-    const variantIndex = (variants, v) => {
-      object(v);
-      const i = variants.get(v.type);
-      if (i === undefined) {
-        throw new TypeError(`${name}: type ${JSON.stringify(v.type)} is not one of ${Array.from(variants.keys()).join(', ')}`);
-      }
-      return i;
-    };
-    if (def.record) {
-      const fields = this.fieldWriters(name, def.record);
-      return (v) => {
-        object(v);
-        for (let i = 0; i < fields.length; i++) fields[i][1](v[fields[i][0]]);
-      };
-    }
+    if (def.record) return compileWriter(object, [], [[null, this.fieldWriters(name, def.record)]], null);
     if (def.union || def.wrapper || def.headed) {
       const union = def.union || (def.headed && this.types[def.body.ref].union);
       const list = union
         ? union.map(([type, fields]) => [type, this.fieldWriters(`${name}.${type}`, fields)])
         : def.wrapper.map(([type, kind]) => [type, this.fieldWriters(type, this.recordFields(kind))]);
-      const variants = new Map(list.map(([type], i) => [type, i]));
       const heads = def.headed ? this.fieldWriters(name, def.headed) : [];
-      return (v) => {
-        const i = variantIndex(variants, v);
-        for (const [n, w] of heads) w(v[n]);
-        word(i);
-        const fields = list[i][1];
-        for (let j = 0; j < fields.length; j++) fields[j][1](v[fields[j][0]]);
+      const badType = (type) => {
+        throw new TypeError(`${name}: type ${JSON.stringify(type)} is not one of ${list.map(([t]) => t).join(', ')}`);
       };
+      return compileWriter(object, heads, list, badType);
     }
     if (def.oneof) {
       const members = def.oneof.map(([member, kind]) => [member, this.writer(kind, `${name}.${member}`)]);
@@ -347,9 +399,34 @@ class Protocol {
 
 // ---- writing tapes -----------------------------------------------------------------------
 
-let W = new Uint32Array(1024);
+/** A writer for a record (`variants` = [[null, fields]], `badType` null) or a union (checks
+ * the `type` first, then writes the heads, the variant index and the variant's fields); each
+ * field is `[name, writer]`. */
+function compileWriter(object, heads, variants, badType) {
+  const args = ['object', 'word', 'badType'];
+  const values = [object, word, badType];
+  const call = ([n, w]) => {
+    args.push(`w${values.length}`);
+    values.push(w);
+    return `w${values.length - 1}(v[${JSON.stringify(n)}]);`;
+  };
+  let body = 'object(v);\n';
+  if (badType === null) {
+    body += variants[0][1].map(call).join('\n');
+  } else {
+    body += 'let i;\nswitch (v.type) {\n';
+    variants.forEach(([type], i) => { body += `case ${JSON.stringify(type)}: i = ${i}; break;\n`; });
+    body += 'default: badType(v.type);\n}\n';
+    body += heads.map(call).join('\n');
+    body += '\nword(i);\nswitch (i) {\n';
+    variants.forEach(([, fields], i) => { body += `case ${i}: ${fields.map(call).join(' ')} break;\n`; });
+    body += '}';
+  }
+  // eslint-disable-next-line no-new-func
+  return new Function(...args, `return function write(v) {\n${body}\n};`)(...values);
+}
+
 let WP = 0;
-let BLOB = Buffer.allocUnsafeSlow(65536);
 let BP = 0;
 
 function word(w) {
@@ -357,6 +434,9 @@ function word(w) {
     const bigger = new Uint32Array(W.length * 2);
     bigger.set(W);
     W = bigger;
+    W64 = new BigUint64Array(W.buffer);
+    W64S = new BigInt64Array(W.buffer);
+    register();
   }
   W[WP++] = w;
 }
@@ -366,6 +446,7 @@ function room(n) {
     const bigger = Buffer.allocUnsafeSlow(Math.max(BLOB.length * 2, BP + n));
     BLOB.copy(bigger, 0, 0, BP);
     BLOB = bigger;
+    register();
   }
 }
 
@@ -390,13 +471,18 @@ function primitiveWriter(kind, where) {
     case 'u64':
     case 'i64': {
       const [lo, hi] = kind === 'u64' ? [0n, U64_MAX] : [I64_MIN, I64_MAX];
-      return (v) => {
+      const check = (v) => {
         if (typeof v !== 'bigint') throw new TypeError(`${where}: expected a bigint (${kind}), got ${describe(v)}`);
         if (v < lo || v > hi) throw new RangeError(`${where}: ${v} is out of range for ${kind}`);
-        const u = BigInt.asUintN(64, v);
-        word(Number(u >> 32n));
-        word(Number(u & 0xffffffffn));
+        if (WP & 1) word(0);
+        word(0); // room for both halves (W's length is even)
+        word(0);
+        return (WP - 2) >>> 1;
       };
+      // `check` may replace W64 when it grows the tape: index first, then read the view.
+      return kind === 'u64'
+        ? (v) => { const i = check(v); W64[i] = v; }
+        : (v) => { const i = check(v); W64S[i] = v; };
     }
     case 'bool':
       return (v) => {
@@ -437,25 +523,37 @@ function primitiveWriter(kind, where) {
   }
 }
 
-/** Write `value` with `write` onto a fresh tape; returns [tape, blob] views. */
+/** Write `value` with `write` onto the fresh tape W (WP words) and blob (BP bytes). */
 function toTape(write, value) {
   WP = 0;
   BP = 0;
   write(value);
-  return [W.subarray(0, WP), BLOB.subarray(0, BP)];
 }
 
 // ---- encoding output ---------------------------------------------------------------------
 
-let SCRATCH = Buffer.allocUnsafeSlow(65536);
-
-/** Finish an encode call that wrote into `SCRATCH`: copy out, or fetch what did not fit. */
+/** Finish an encode call that wrote into the pool at `POOL_AT`: hand out a view of it, or
+ * fetch what did not fit into a new pool (or a buffer of its own when large). */
 function encoded(n) {
-  if (n >= 0) return Buffer.from(SCRATCH.subarray(0, n));
+  if (n >= 0) {
+    const out = bufferView(SCRATCH_AB, POOL_AT, n);
+    POOL_AT = (POOL_AT + n + 7) & ~7;
+    return out;
+  }
   if (n === FAILED) throw nativeError();
-  const out = Buffer.allocUnsafe(-n - 3);
+  const needed = -n - 3;
+  if (needed > POOL_ITEM_MAX) {
+    const out = Buffer.allocUnsafe(needed);
+    native.takeEncoded(out);
+    return out;
+  }
+  SCRATCH = Buffer.allocUnsafeSlow(POOL_SIZE);
+  SCRATCH_AB = SCRATCH.buffer;
+  register();
+  POOL_AT = 0;
+  const out = bufferView(SCRATCH_AB, 0, needed);
   native.takeEncoded(out);
-  if (out.length > SCRATCH.length && out.length <= 1 << 20) SCRATCH = Buffer.allocUnsafeSlow(out.length);
+  POOL_AT = (needed + 7) & ~7;
   return out;
 }
 
@@ -519,6 +617,44 @@ function optionList(options) {
   return list;
 }
 
+// The raw hot-path exports (src/fast.rs), held directly; each names this copy's registration
+// and is retried once after registering again when another copy replaced it.
+const rawDecode = native.decode;
+const rawPush = native.push;
+const rawEncode = native.encode;
+const rawEncodeInto = native.encodeInto;
+
+function nativeDecode(id, input) {
+  const r = rawDecode(GEN, id, input);
+  if (r !== STALE) return r;
+  register();
+  return rawDecode(GEN, id, input);
+}
+
+function nativePush(id, input) {
+  const r = rawPush(GEN, id, input);
+  if (r !== STALE) return r;
+  register();
+  return rawPush(GEN, id, input);
+}
+
+function nativeEncode(id, words, blob, at) {
+  const r = rawEncode(GEN, id, words, blob, at);
+  if (r !== STALE) return r;
+  register();
+  return rawEncode(GEN, id, words, blob, at);
+}
+
+function nativeEncodeInto(id, words, blob, buf, at) {
+  const r = rawEncodeInto(GEN, id, words, blob, buf, at);
+  if (r !== STALE) return r;
+  register();
+  return rawEncodeInto(GEN, id, words, blob, buf, at);
+}
+
+// A Decoder's native state is released once the Decoder is collected.
+const RELEASE_DECODER = new FinalizationRegistry((id) => native.releaseDecoder(id));
+
 function withCodecError(fn) {
   try {
     return fn();
@@ -540,70 +676,91 @@ function protocolApi(name) {
   const readFrame = proto.refReader(frameType);
   const writeFrame = proto.refWriter(frameType);
   const codecs = new Map();
+  const DECODE = `${name}.decode`; // argument names for errors, built once
+  const PUSH = `${name}.Decoder.push`;
+  const defaultCodec = native.newCodec(proto.number, []);
 
-  function codec(options) {
+  /** Run `fn` with the codec handle for `options`: cached per option set (up to 64 sets),
+   * otherwise made for this call and released after it. */
+  function withCodec(options, fn) {
+    if (options === undefined) return fn(defaultCodec);
     const list = optionList(options);
     const key = list.join('\u0000');
-    let c = codecs.get(key);
-    if (!c) {
-      c = withCodecError(() => new native.NativeCodec(proto.number, list));
-      if (codecs.size < 64) codecs.set(key, c);
+    let id = codecs.get(key);
+    if (id !== undefined) return fn(id);
+    id = withCodecError(() => native.newCodec(proto.number, list));
+    if (codecs.size < 64) {
+      codecs.set(key, id);
+      return fn(id);
     }
-    return c;
+    try {
+      return fn(id);
+    } finally {
+      native.releaseCodec(id);
+    }
   }
 
-  function read(input) {
-    IN = input;
+  function read(input, ab) {
+    setInput(input, ab);
     P = 0;
     const msg = readFrame();
-    IN = EMPTY;
+    clearInput();
     return msg;
+  }
+
+  function decodeWith(input) {
+    return (id) => read(input, decodedInto(nativeDecode(id, input), input));
+  }
+
+  function encodeWith(id) {
+    return encoded(nativeEncode(id, WP, BP, POOL_AT));
   }
 
   class Decoder {
     constructor(options) {
-      this._native = withCodecError(() => new native.NativeDecoder(proto.number, optionList(options)));
+      this._id = withCodecError(() => native.newDecoder(proto.number, optionList(options)));
+      RELEASE_DECODER.register(this, this._id);
     }
 
     /** Push a chunk; returns every frame now complete (payloads are views of `chunk` where
      * they lie in it). */
     push(chunk) {
-      const input = asBuffer(chunk, `${name}.Decoder.push`);
-      filled(this._native.push(input, T, SPILL));
-      IN = input;
+      const input = asBuffer(chunk, PUSH);
+      setInput(input, decodedInto(nativePush(this._id, input), input));
       P = 1;
       const n = T[0];
       const out = new Array(n);
       for (let i = 0; i < n; i++) out[i] = readFrame();
-      IN = EMPTY;
+      clearInput();
       return out;
     }
 
     /** Declare the end of the stream: throws WIRE_INCOMPLETE if a partial frame is buffered. */
     finish() {
-      if (this._native.finish() === FAILED) throw nativeError();
+      if (native.decoderFinish(this._id) === FAILED) throw nativeError();
     }
 
-    get buffered() { return this._native.buffered; }
+    get buffered() { return native.decoderBuffered(this._id); }
 
-    get position() { return this._native.position; }
+    get position() { return native.decoderPosition(this._id); }
   }
 
   const api = {
     Decoder,
     decode(buf, options) {
-      const input = asBuffer(buf, `${name}.decode`);
-      filled(codec(options).decode(input, T, SPILL));
-      return read(input);
+      const input = asBuffer(buf, DECODE);
+      if (options === undefined) return read(input, decodedInto(nativeDecode(defaultCodec, input), input));
+      return withCodec(options, decodeWith(input));
     },
     encode(msg, options) {
-      const [tape, blob] = toTape(writeFrame, msg);
-      return encoded(codec(options).encode(tape, blob, SCRATCH, 0));
+      toTape(writeFrame, msg);
+      return options === undefined ? encodeWith(defaultCodec) : withCodec(options, encodeWith);
     },
     encodeInto(msg, buf, offset = 0, options = undefined) {
       checkOffset(buf, offset);
-      const [tape, blob] = toTape(writeFrame, msg);
-      return encodedInto(codec(options).encode(tape, blob, buf, offset), buf, offset);
+      toTape(writeFrame, msg);
+      if (options === undefined) return encodedInto(nativeEncodeInto(defaultCodec, WP, BP, buf, offset), buf, offset);
+      return withCodec(options, (id) => encodedInto(nativeEncodeInto(id, WP, BP, buf, offset), buf, offset));
     },
     decodeStream(options) {
       const decoder = new Decoder(options);
@@ -631,14 +788,17 @@ function protocolApi(name) {
       });
     },
     toJSON(msg, options) {
-      const [tape, blob] = toTape(writeFrame, msg);
-      const text = codec(options).toJson(tape, blob);
+      toTape(writeFrame, msg);
+      ensureRegistered();
+      const text = withCodec(options, (id) => native.codecToJson(id, WP, BP));
       if (text === null || text === undefined) throw nativeError();
       return parseJSON(text);
     },
     fromJSON(obj, options) {
-      filled(codec(options).fromJson(stringifyJSON(obj), T, SPILL));
-      return read(EMPTY);
+      const text = stringifyJSON(obj);
+      ensureRegistered();
+      filled(withCodec(options, (id) => native.codecFromJson(id, text)));
+      return read(EMPTY, EMPTY_AB);
     },
   };
   return { api, proto };
@@ -651,28 +811,32 @@ function bare(proto, kind, typeName) {
   return {
     decode(buf, options, after) {
       const input = asBuffer(buf, `${proto.name}.decode`);
-      filled(native.bareDecode(kind, optionList(options), input, T, SPILL));
-      IN = input;
+      ensureRegistered();
+      filled(native.bareDecode(kind, optionList(options), input));
+      setInput(input, input.buffer);
       P = 0;
       try {
         return after ? after() : reader();
       } finally {
-        IN = EMPTY;
+        clearInput();
       }
     },
     encode(value, options) {
-      const [tape, blob] = toTape(writer, value);
-      return encoded(native.bareEncode(kind, optionList(options), tape, blob, SCRATCH, 0));
+      toTape(writer, value);
+      ensureRegistered();
+      return encoded(native.bareEncode(kind, optionList(options), WP, BP, POOL_AT));
     },
     toJSON(value) {
-      const [tape, blob] = toTape(writer, value);
-      const text = native.bareToJson(kind, tape, blob);
+      toTape(writer, value);
+      ensureRegistered();
+      const text = native.bareToJson(kind, WP, BP);
       if (text === null || text === undefined) throw nativeError();
       return parseJSON(text);
     },
     fromJSON(obj) {
-      filled(native.bareFromJson(kind, stringifyJSON(obj), T, SPILL));
-      IN = EMPTY;
+      ensureRegistered();
+      filled(native.bareFromJson(kind, stringifyJSON(obj)));
+      clearInput();
       P = 0;
       return reader();
     },
@@ -733,8 +897,9 @@ const replication = (() => {
       });
     },
     encodePreamble(service) {
-      const [tape, blob] = toTape(stringWriter, service);
-      return encoded(native.bareEncode('replication.preamble', [], tape, blob, SCRATCH, 0));
+      toTape(stringWriter, service);
+      ensureRegistered();
+      return encoded(native.bareEncode('replication.preamble', [], WP, BP, POOL_AT));
     },
   });
 })();

@@ -1,10 +1,13 @@
 //! The native half of the Node binding. It decodes and validates with the core and describes
 //! each message on a tape (see `tape.rs`); `lib/wire.js` turns tapes into plain JS objects and
-//! back. Every call returns a number: a result size, `NEED_SPACE` (the caller's arrays are too
-//! small: the sizes needed are in `io[0]`, `io[1]`; grow them and call `fetch`) or `FAILED` (the
-//! error is in `lastError()`). No JS object is built here on the hot paths.
+//! back, through typed arrays JS registers once (`registerBuffers`). Every call returns a number:
+//! a result size, `NEED_SPACE` (the registered tape or spill is too small: the sizes needed are
+//! in `tape[0]`, `tape[1]`; register bigger ones and call `fetch`) or `FAILED` (the error is in
+//! `lastError()`). No JS object is built here on the hot paths, which are raw Node-API callbacks
+//! (`fast.rs`).
 #![deny(clippy::all)]
 
+mod fast;
 mod tape;
 mod types;
 
@@ -18,38 +21,31 @@ use wire_core::{
     Error as WireError, ErrorKind, Protocol, StreamDecoder,
 };
 
+use fast::{with_buffers, Buffers, CODECS, DECODERS};
 use tape::{Out, Reader, Tape, Writer};
 
 const NEED_SPACE: i32 = -1;
+const FAILED: i32 = -2;
 const NO_REGION: (usize, usize) = (0, 0);
-
-/// The contents of a typed array the JS layer passed for this call to fill.
-fn mutable<'a>(array: &'a mut Uint8ArraySlice) -> &'a mut [u8] {
-    // SAFETY: the array is alive for the whole call (it is an argument), JS cannot run while
-    // native code does, and the JS layer never passes one array twice in a call.
-    unsafe { array.as_mut() }
-}
-
-fn mutable_u32<'a>(array: &'a mut Uint32ArraySlice) -> &'a mut [u32] {
-    // SAFETY: as for `mutable`.
-    unsafe { array.as_mut() }
-}
 
 /// The address range of `bytes` (compared with decoded slices' addresses, never read).
 fn range(bytes: &[u8]) -> (usize, usize) {
     (bytes.as_ptr() as usize, bytes.len())
 }
-const FAILED: i32 = -2;
 
 thread_local! {
     /// The last call's tape and spill, kept until the next call so `fetch` can copy them.
     static OUT: RefCell<Out> = RefCell::new(Out::default());
-    /// The last encoding that did not fit the caller's buffer, for `takeEncoded`.
+    /// Inputs of `decode` are copied here for the core (see `owned`).
+    static INPUT: RefCell<BytesMut> = RefCell::new(BytesMut::new());
+    /// Reused for every encoding (cleared, capacity kept up to `KEEP_SPILL`).
+    static ENCODING: RefCell<BytesMut> = RefCell::new(BytesMut::new());
+    /// The last encoding that did not fit its destination, for `takeEncoded`.
     static ENCODED: RefCell<Vec<u8>> = const { RefCell::new(Vec::new()) };
     static LAST_ERROR: RefCell<Option<WireError>> = const { RefCell::new(None) };
 }
 
-/// Spill areas above this are released after use instead of kept for the next call.
+/// Spill areas and encodings above this are released after use instead of kept.
 const KEEP_SPILL: usize = 1 << 20;
 
 fn fail(e: WireError) -> i32 {
@@ -62,11 +58,9 @@ fn bad_tape(protocol: Protocol, reason: String) -> WireError {
 }
 
 /// Run `write` on a fresh tape whose byte fields inside memory `[lo, lo + len)` are given as
-/// offsets from `lo`, then copy the tape to the caller's arrays.
+/// offsets from `lo`, then copy the tape to the registered arrays.
 fn emit(
     (lo, len): (usize, usize),
-    io: &mut Uint32ArraySlice,
-    spill: &mut Uint8ArraySlice,
     write: impl FnOnce(&mut Writer) -> std::result::Result<(), WireError>,
 ) -> i32 {
     OUT.with(|out| {
@@ -80,27 +74,69 @@ fn emit(
         if let Err(e) = write(&mut w) {
             return fail(e);
         }
-        copy_out(&out, mutable_u32(io), mutable(spill))
+        with_buffers(|b| copy_out(&out, b))
     })
 }
 
-fn copy_out(out: &Out, io: &mut [u32], spill: &mut [u8]) -> i32 {
-    if out.tape.len() > io.len() || out.spill.len() > spill.len() || io.len() < 2 {
-        if io.len() >= 2 {
-            io[0] = out.tape.len() as u32;
-            io[1] = out.spill.len() as u32;
+fn copy_out(out: &Out, buffers: Option<&mut Buffers>) -> i32 {
+    let Some(Buffers { tape, spill, .. }) = buffers else {
+        return fail(WireError::invalid_argument(
+            Protocol::Dnode,
+            "registerBuffers was never called",
+        ));
+    };
+    // SAFETY: registered arrays are only written here and in `encode`, never while another
+    // slice of them is alive; JS cannot run while native code does.
+    let (tape, spill) = unsafe { (tape.as_mut(), spill.as_mut()) };
+    if out.tape.len() > tape.len() || out.spill.len() > spill.len() {
+        if tape.len() >= 2 {
+            tape[0] = out.tape.len() as u32;
+            tape[1] = out.spill.len() as u32;
         }
         return NEED_SPACE;
     }
-    io[..out.tape.len()].copy_from_slice(&out.tape);
+    tape[..out.tape.len()].copy_from_slice(&out.tape);
     spill[..out.spill.len()].copy_from_slice(&out.spill);
     out.tape.len() as i32
 }
 
-/// Copy the last call's tape and spill into arrays grown after `NEED_SPACE`.
+/// Register the arrays results and messages cross in (again whenever JS replaces one): the
+/// registration's generation, which raw calls name.
 #[napi(catch_unwind)]
-pub fn fetch(mut io: Uint32ArraySlice, mut spill: Uint8ArraySlice) -> i32 {
-    OUT.with(|out| copy_out(&out.borrow(), mutable_u32(&mut io), mutable(&mut spill)))
+pub fn register_buffers(
+    tape: Uint32Array,
+    spill: Uint8Array,
+    words: Uint32Array,
+    blob: Uint8Array,
+    scratch: Uint8Array,
+) -> u32 {
+    let generation = fast::GENERATIONS.with(|g| {
+        g.set(g.get().wrapping_add(1));
+        g.get()
+    });
+    let buffers = Buffers {
+        tape,
+        spill,
+        words,
+        blob,
+        scratch,
+        generation,
+    };
+    // The arrays replaced are released after the borrow ends.
+    let _old = fast::BUFFERS.with(|b| b.borrow_mut().replace(buffers));
+    generation
+}
+
+/// The registration in force (0: none), for the calls that do not name one.
+#[napi(catch_unwind)]
+pub fn registered_generation() -> u32 {
+    with_buffers(|b| b.map_or(0, |b| b.generation))
+}
+
+/// Copy the last call's tape and spill into the registered arrays (grown after `NEED_SPACE`).
+#[napi(catch_unwind)]
+pub fn fetch() -> i32 {
+    OUT.with(|out| with_buffers(|b| copy_out(&out.borrow(), b)))
 }
 
 /// Move the last encoding that did not fit into `dst` (exactly its size).
@@ -108,7 +144,9 @@ pub fn fetch(mut io: Uint32ArraySlice, mut spill: Uint8ArraySlice) -> i32 {
 pub fn take_encoded(mut dst: Uint8ArraySlice) -> i32 {
     ENCODED.with(|e| {
         let mut e = e.borrow_mut();
-        let dst = mutable(&mut dst);
+        // SAFETY: the array is alive for the whole call (it is an argument) and JS cannot run
+        // while native code does.
+        let dst = unsafe { dst.as_mut() };
         if dst.len() != e.len() {
             return NEED_SPACE;
         }
@@ -153,19 +191,110 @@ pub fn error_codes() -> Vec<String> {
         .collect()
 }
 
+/// Install the raw hot-path exports (`decode`, `push`, `encode`, `encodeInto`; not in
+/// index.d.ts, which only lists `#[napi]` items) and drop the registered arrays before the
+/// environment goes away.
+#[napi(module_exports)]
+pub fn install(exports: Object, env: Env) -> Result<()> {
+    // SAFETY: napi-rs calls this once per environment during module initialisation, with the
+    // module's environment and exports object.
+    unsafe { fast::install(env.raw(), exports.raw()) }
+        .map_err(|e| Error::new(Status::GenericFailure, e))?;
+    env.add_env_cleanup_hook((), |()| {
+        fast::BUFFERS.with(|b| b.borrow_mut().take());
+    })?;
+    Ok(())
+}
+
 fn protocol_arg(n: u32) -> Result<Protocol> {
     types::protocol_of(n).ok_or_else(|| Error::new(Status::InvalidArg, format!("protocol {n}")))
 }
 
 /// A codec configured from `[key, value, ...]` options.
-fn configured(protocol: Protocol, options: &[String]) -> std::result::Result<AnyCodec, WireError> {
+fn configured(protocol: u32, options: &[String]) -> Result<AnyCodec> {
+    let protocol = protocol_arg(protocol)?;
     let mut codec = AnyCodec::new(protocol);
     for pair in options.chunks(2) {
         if let [key, value] = pair {
-            codec.set_option(key, value)?;
+            codec
+                .set_option(key, value)
+                .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
         }
     }
     Ok(codec)
+}
+
+/// A codec for `decode`/`encode`: its handle, valid until `releaseCodec`. `options` is
+/// `[key, value, ...]` (the core's option names).
+#[napi(catch_unwind)]
+pub fn new_codec(protocol: u32, options: Vec<String>) -> Result<u32> {
+    let codec = configured(protocol, &options)?;
+    Ok(CODECS.with(|c| c.borrow_mut().insert(codec)))
+}
+
+#[napi(catch_unwind)]
+pub fn release_codec(codec: u32) {
+    CODECS.with(|c| c.borrow_mut().remove(codec));
+}
+
+/// Run `$body` with `$c` bound to the protocol's own codec inside an `AnyCodec`, so frames
+/// stay their protocol's type: the core's `AnyFrame` is as large as the largest protocol's
+/// frame and would be moved several times for every frame.
+macro_rules! concrete {
+    ($any:expr, $c:ident => $body:expr) => {
+        match $any {
+            AnyCodec::Dnode($c) => $body,
+            AnyCodec::Chitchat($c) => $body,
+            AnyCodec::Broker($c) => $body,
+            AnyCodec::Replication($c) => $body,
+            AnyCodec::Dataexchange($c) => $body,
+        }
+    };
+}
+
+/// A stream decoder over one protocol's own codec (see `concrete!`).
+pub enum Stream {
+    Dnode(StreamDecoder<dnode::DnodeCodec>),
+    Chitchat(StreamDecoder<wire_core::chitchat::ChitchatCodec>),
+    Broker(StreamDecoder<broker::BrokerCodec>),
+    Replication(StreamDecoder<replication::ReplicationCodec>),
+    Dataexchange(StreamDecoder<dataexchange::DataexchangeCodec>),
+}
+
+macro_rules! stream {
+    ($stream:expr, $d:ident => $body:expr) => {
+        match $stream {
+            Stream::Dnode($d) => $body,
+            Stream::Chitchat($d) => $body,
+            Stream::Broker($d) => $body,
+            Stream::Replication($d) => $body,
+            Stream::Dataexchange($d) => $body,
+        }
+    };
+}
+
+impl Stream {
+    fn new(codec: AnyCodec) -> Stream {
+        match codec {
+            AnyCodec::Dnode(c) => Stream::Dnode(StreamDecoder::new(c)),
+            AnyCodec::Chitchat(c) => Stream::Chitchat(StreamDecoder::new(c)),
+            AnyCodec::Broker(c) => Stream::Broker(StreamDecoder::new(c)),
+            AnyCodec::Replication(c) => Stream::Replication(StreamDecoder::new(c)),
+            AnyCodec::Dataexchange(c) => Stream::Dataexchange(StreamDecoder::new(c)),
+        }
+    }
+}
+
+/// A stream decoder for `push`: its handle, valid until `releaseDecoder`.
+#[napi(catch_unwind)]
+pub fn new_decoder(protocol: u32, options: Vec<String>) -> Result<u32> {
+    let decoder = Stream::new(configured(protocol, &options)?);
+    Ok(DECODERS.with(|d| d.borrow_mut().insert(decoder)))
+}
+
+#[napi(catch_unwind)]
+pub fn release_decoder(decoder: u32) {
+    DECODERS.with(|d| d.borrow_mut().remove(decoder));
 }
 
 fn put_frame(frame: &AnyFrame, w: &mut Writer) {
@@ -210,181 +339,252 @@ fn finish_take<T>(
     Ok(value)
 }
 
-/// Write `bytes` into `out[at..]`; if they do not fit, keep them for `takeEncoded` and return
-/// `-(3 + len)`.
-fn deliver(bytes: Vec<u8>, out: &mut [u8], at: u32) -> i64 {
-    let at = at as usize;
-    match out.get_mut(at..at.saturating_add(bytes.len())) {
-        Some(dst) => {
-            dst.copy_from_slice(&bytes);
-            bytes.len() as i64
+/// The message JS wrote: the first `words` words of the registered tape and `blob` bytes of
+/// the registered blob, read by `take`.
+fn written<T>(
+    protocol: Protocol,
+    words: u32,
+    blob: u32,
+    take: impl FnOnce(&[u32], &[u8]) -> std::result::Result<T, WireError>,
+) -> std::result::Result<T, WireError> {
+    with_buffers(|b| {
+        let b = b.ok_or_else(|| bad_tape(protocol, "registerBuffers was never called".into()))?;
+        let words = b.words.get(..words as usize);
+        let blob = b.blob.get(..blob as usize);
+        match (words, blob) {
+            (Some(words), Some(blob)) => take(words, blob),
+            _ => Err(bad_tape(
+                protocol,
+                "tape or blob length outside the arrays".into(),
+            )),
         }
-        None => {
-            let n = bytes.len() as i64;
-            ENCODED.with(|e| *e.borrow_mut() = bytes);
-            -(3 + n)
+    })
+}
+
+/// Where an encoding goes: the caller's buffer, or the registered scratch (JS's output pool),
+/// at an offset.
+pub(crate) enum Dest<'a> {
+    Caller(&'a mut [u8], u32),
+    Scratch(u32),
+}
+
+/// Write `bytes` into their destination; if they do not fit, keep them for `takeEncoded` and
+/// return `-(3 + len)`.
+fn deliver(bytes: &[u8], dest: Dest) -> i64 {
+    let fits = |out: &mut [u8], at: u32| {
+        let at = at as usize;
+        out.get_mut(at..at.saturating_add(bytes.len()))
+            .map(|dst| dst.copy_from_slice(bytes))
+            .is_some()
+    };
+    let done = match dest {
+        Dest::Caller(out, at) => fits(out, at),
+        // SAFETY: as in `copy_out`: no other slice of the scratch array is alive.
+        Dest::Scratch(at) => {
+            with_buffers(|b| b.is_some_and(|b| fits(unsafe { b.scratch.as_mut() }, at)))
         }
+    };
+    if done {
+        bytes.len() as i64
+    } else {
+        ENCODED.with(|e| *e.borrow_mut() = bytes.to_vec());
+        -(3 + bytes.len() as i64)
     }
 }
 
-/// One protocol's codec with its options.
-#[napi]
-pub struct NativeCodec {
-    codec: AnyCodec,
+/// Encode `frame` with `codec` into the reused encoding buffer and deliver it.
+fn encode_frame<C: Codec>(codec: &mut C, frame: &C::Frame, out: Dest) -> i64 {
+    ENCODING.with(|dst| {
+        let mut dst = dst.borrow_mut();
+        dst.clear();
+        let result = codec
+            .encoded_len(frame)
+            .and_then(|n| {
+                dst.reserve(n);
+                codec.encode(frame, &mut dst)
+            })
+            .map(|()| deliver(&dst, out));
+        if dst.capacity() > KEEP_SPILL {
+            *dst = BytesMut::new();
+        }
+        result.unwrap_or_else(|e| i64::from(fail(e)))
+    })
 }
 
-#[napi]
-impl NativeCodec {
-    /// `options` is `[key, value, ...]` (the core's option names).
-    #[napi(constructor, catch_unwind)]
-    pub fn new(protocol: u32, options: Vec<String>) -> Result<Self> {
-        let protocol = protocol_arg(protocol)?;
-        configured(protocol, &options)
-            .map(|codec| NativeCodec { codec })
-            .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))
+/// `input` copied into owned memory for the core, through a reused buffer: a small frame then
+/// costs no allocation (its space is reclaimed once the decoded frame is dropped).
+fn owned(input: &[u8]) -> BytesMut {
+    if input.len() > KEEP_SPILL {
+        return BytesMut::from(input);
     }
+    INPUT.with(|pool| {
+        let mut pool = pool.borrow_mut();
+        pool.reserve(input.len());
+        pool.extend_from_slice(input);
+        pool.split()
+    })
+}
 
-    /// Decode exactly one frame of `input` onto the tape.
-    #[napi(catch_unwind)]
-    pub fn decode(
-        &mut self,
-        input: &[u8],
-        mut io: Uint32ArraySlice,
-        mut spill: Uint8ArraySlice,
-    ) -> i32 {
-        let buf = BytesMut::from(input);
-        // Decoded byte fields are slices of `buf`, which the frame keeps alive.
-        let region = range(&buf);
-        match decode_exact_owned(&mut self.codec, buf) {
-            Ok(frame) => emit(region, &mut io, &mut spill, |w| {
-                put_frame(&frame, w);
-                Ok(())
-            }),
-            Err(e) => fail(e),
+fn decode_one<C: Codec>(codec: &mut C, input: &[u8]) -> i32
+where
+    C::Frame: Tape,
+{
+    let buf = owned(input);
+    // Decoded byte fields are slices of `buf`, which the frame keeps alive.
+    let region = range(&buf);
+    match decode_exact_owned(codec, buf) {
+        Ok(frame) => emit(region, |w| {
+            frame.put(w);
+            Ok(())
+        }),
+        Err(e) => fail(e),
+    }
+}
+
+/// Decode exactly one frame of `input` onto the tape (`None`: no such codec).
+pub(crate) fn decode(codec: u32, input: &[u8]) -> Option<i32> {
+    CODECS.with(|c| {
+        let mut codecs = c.borrow_mut();
+        Some(concrete!(codecs.get_mut(codec)?, c => decode_one(c, input)))
+    })
+}
+
+fn push_into<C: Codec>(inner: &mut StreamDecoder<C>, chunk: &[u8]) -> i32
+where
+    C::Frame: Tape,
+{
+    let before = inner.buffered();
+    inner.push(chunk);
+    let buffered = inner.buffered_bytes();
+    // Where this chunk's bytes now sit (empty after a failure: nothing was buffered).
+    let lo = buffered.as_ptr() as usize + before.min(buffered.len());
+    let len = buffered.len().saturating_sub(before).min(chunk.len());
+    emit((lo, len), |w| {
+        w.word(0);
+        let mut count = 0u32;
+        loop {
+            match inner.next_frame() {
+                Ok(Some(frame)) => {
+                    frame.put(w);
+                    count += 1;
+                }
+                Ok(None) => break,
+                Err(e) if count == 0 => return Err(e),
+                Err(_) => break,
+            }
         }
-    }
+        w.out.tape[0] = count;
+        Ok(())
+    })
+}
 
-    /// Encode the frame on the tape into `out[at..]`: the length written, `FAILED`, or
-    /// `-(3 + needed)` when it does not fit (the bytes wait for `takeEncoded`).
-    #[napi(catch_unwind)]
-    pub fn encode(&mut self, tape: &[u32], blob: &[u8], mut out: Uint8ArraySlice, at: u32) -> i64 {
-        let protocol = self.codec.protocol();
-        let result = take_frame(protocol, tape, blob)
-            .and_then(|frame| wire_core::encode_to_vec(&mut self.codec, &frame));
-        match result {
-            Ok(bytes) => deliver(bytes, mutable(&mut out), at),
-            Err(e) => i64::from(fail(e)),
-        }
-    }
+/// Push `chunk`; the tape holds `[count, frame...]`. Byte fields that lie in this chunk are
+/// given as offsets into it; fields spanning earlier chunks are spilled. If an error follows
+/// some frames, the frames are returned and the error comes from the next call (`None`: no
+/// such decoder).
+pub(crate) fn push(decoder: u32, chunk: &[u8]) -> Option<i32> {
+    DECODERS.with(|d| {
+        let mut decoders = d.borrow_mut();
+        Some(stream!(decoders.get_mut(decoder)?, d => push_into(d, chunk)))
+    })
+}
 
-    /// The canonical JSON text of the frame on the tape (`None`: see `lastError`).
-    #[napi(catch_unwind)]
-    pub fn to_json(&self, tape: &[u32], blob: &[u8]) -> Option<String> {
-        match take_frame(self.codec.protocol(), tape, blob) {
-            Ok(frame) => Some(self.codec.to_json(&frame).to_string()),
+fn encode_one<C: Codec>(codec: &mut C, words: u32, blob: u32, out: Dest) -> i64
+where
+    C::Frame: Tape,
+{
+    let protocol = codec.protocol();
+    let frame = written(protocol, words, blob, |t, b| {
+        let mut r = Reader::new(t, b);
+        let frame = C::Frame::take(&mut r);
+        finish_take(protocol, &r, frame)
+    });
+    match frame {
+        Ok(frame) => encode_frame(codec, &frame, out),
+        Err(e) => i64::from(fail(e)),
+    }
+}
+
+/// Encode the frame JS wrote (`words` tape words, `blob` bytes) into `out`: the length
+/// written, `FAILED`, or `-(3 + needed)` when it does not fit (the bytes wait for
+/// `takeEncoded`). `None` when there is no such codec.
+pub(crate) fn encode(codec: u32, words: u32, blob: u32, out: Dest) -> Option<i64> {
+    CODECS.with(|c| {
+        let mut codecs = c.borrow_mut();
+        Some(concrete!(codecs.get_mut(codec)?, c => encode_one(c, words, blob, out)))
+    })
+}
+
+fn with_codec<R>(codec: u32, f: impl FnOnce(&mut AnyCodec) -> R) -> Result<R> {
+    CODECS.with(|c| {
+        c.borrow_mut()
+            .get_mut(codec)
+            .map(f)
+            .ok_or_else(|| Error::new(Status::InvalidArg, format!("no codec {codec}")))
+    })
+}
+
+fn with_decoder<R>(decoder: u32, f: impl FnOnce(&mut Stream) -> R) -> Result<R> {
+    DECODERS.with(|d| {
+        d.borrow_mut()
+            .get_mut(decoder)
+            .map(f)
+            .ok_or_else(|| Error::new(Status::InvalidArg, format!("no decoder {decoder}")))
+    })
+}
+
+/// The canonical JSON text of the frame JS wrote (`None`: see `lastError`).
+#[napi(catch_unwind)]
+pub fn codec_to_json(codec: u32, words: u32, blob: u32) -> Result<Option<String>> {
+    with_codec(codec, |codec| {
+        let protocol = codec.protocol();
+        match written(protocol, words, blob, |t, b| take_frame(protocol, t, b)) {
+            Ok(frame) => Some(codec.to_json(&frame).to_string()),
             Err(e) => {
                 fail(e);
                 None
             }
         }
-    }
+    })
+}
 
-    /// Parse canonical JSON text onto the tape.
-    #[napi(catch_unwind)]
-    pub fn from_json(
-        &self,
-        json: String,
-        mut io: Uint32ArraySlice,
-        mut spill: Uint8ArraySlice,
-    ) -> i32 {
-        let protocol = self.codec.protocol();
+/// Parse canonical JSON text onto the tape.
+#[napi(catch_unwind)]
+pub fn codec_from_json(codec: u32, json: String) -> Result<i32> {
+    with_codec(codec, |codec| {
+        let protocol = codec.protocol();
         let frame = serde_json::from_str(&json)
             .map_err(|e| WireError::invalid_argument(protocol, format!("not JSON: {e}")))
-            .and_then(|value| self.codec.from_json(&value));
+            .and_then(|value| codec.from_json(&value));
         match frame {
-            Ok(frame) => emit(NO_REGION, &mut io, &mut spill, |w| {
+            Ok(frame) => emit(NO_REGION, |w| {
                 put_frame(&frame, w);
                 Ok(())
             }),
             Err(e) => fail(e),
         }
-    }
+    })
 }
 
-/// A stream decoder: push chunks, get every complete frame.
-#[napi]
-pub struct NativeDecoder {
-    inner: StreamDecoder<AnyCodec>,
+/// End of stream: 0, or `FAILED` when a partial frame is buffered or the stream failed.
+#[napi(catch_unwind)]
+pub fn decoder_finish(decoder: u32) -> Result<i32> {
+    with_decoder(decoder, |d| match stream!(d, d => d.finish()) {
+        Ok(()) => 0,
+        Err(e) => fail(e),
+    })
 }
 
-#[napi]
-impl NativeDecoder {
-    #[napi(constructor, catch_unwind)]
-    pub fn new(protocol: u32, options: Vec<String>) -> Result<Self> {
-        let protocol = protocol_arg(protocol)?;
-        configured(protocol, &options)
-            .map(|codec| NativeDecoder {
-                inner: StreamDecoder::new(codec),
-            })
-            .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))
-    }
+/// Bytes pushed but not yet decoded.
+#[napi(catch_unwind)]
+pub fn decoder_buffered(decoder: u32) -> Result<f64> {
+    with_decoder(decoder, |d| stream!(d, d => d.buffered()) as f64)
+}
 
-    /// Push `chunk`; the tape holds `[count, frame...]`. Byte fields that lie in this chunk are
-    /// given as offsets into it; fields spanning earlier chunks are spilled. If an error
-    /// follows some frames, the frames are returned and the error comes from the next call.
-    #[napi(catch_unwind)]
-    pub fn push(
-        &mut self,
-        chunk: &[u8],
-        mut io: Uint32ArraySlice,
-        mut spill: Uint8ArraySlice,
-    ) -> i32 {
-        let before = self.inner.buffered();
-        self.inner.push(chunk);
-        let buffered = self.inner.buffered_bytes();
-        // Where this chunk's bytes now sit (empty after a failure: nothing was buffered).
-        let lo = buffered.as_ptr() as usize + before.min(buffered.len());
-        let len = buffered.len().saturating_sub(before).min(chunk.len());
-        let inner = &mut self.inner;
-        emit((lo, len), &mut io, &mut spill, |w| {
-            w.word(0);
-            let mut count = 0u32;
-            loop {
-                match inner.next_frame() {
-                    Ok(Some(frame)) => {
-                        put_frame(&frame, w);
-                        count += 1;
-                    }
-                    Ok(None) => break,
-                    Err(e) if count == 0 => return Err(e),
-                    Err(_) => break,
-                }
-            }
-            w.out.tape[0] = count;
-            Ok(())
-        })
-    }
-
-    /// End of stream: 0, or `FAILED` when a partial frame is buffered or the stream failed.
-    #[napi(catch_unwind)]
-    pub fn finish(&mut self) -> i32 {
-        match self.inner.finish() {
-            Ok(()) => 0,
-            Err(e) => fail(e),
-        }
-    }
-
-    /// Bytes pushed but not yet decoded.
-    #[napi(getter, catch_unwind)]
-    pub fn buffered(&self) -> f64 {
-        self.inner.buffered() as f64
-    }
-
-    /// Bytes consumed by decoded frames since the start.
-    #[napi(getter, catch_unwind)]
-    pub fn position(&self) -> f64 {
-        self.inner.position() as f64
-    }
+/// Bytes consumed by decoded frames since the start.
+#[napi(catch_unwind)]
+pub fn decoder_position(decoder: u32) -> Result<f64> {
+    with_decoder(decoder, |d| stream!(d, d => d.position()) as f64)
 }
 
 /// Bare messages and helpers outside the framed codecs, by kind:
@@ -440,26 +640,20 @@ fn dnode_codec(options: &[String]) -> std::result::Result<dnode::DnodeCodec, Wir
 
 /// Decode a bare message of `kind` from `input` onto the tape.
 #[napi(catch_unwind)]
-pub fn bare_decode(
-    kind: String,
-    options: Vec<String>,
-    input: &[u8],
-    mut io: Uint32ArraySlice,
-    mut spill: Uint8ArraySlice,
-) -> i32 {
+pub fn bare_decode(kind: String, options: Vec<String>, input: &[u8]) -> i32 {
     let result = (|| {
         let (protocol, rest) = bare_kind(&kind)?;
         Ok::<_, WireError>(match (protocol, rest) {
             (Protocol::Dnode, "header") => {
                 let codec = dnode_codec(&options)?;
                 match codec.parse_header(input)? {
-                    Some((header, len)) => emit(range(input), &mut io, &mut spill, |w| {
+                    Some((header, len)) => emit(range(input), |w| {
                         w.word(1);
                         w.word(len as u32);
                         header.put(w);
                         Ok(())
                     }),
-                    None => emit(range(input), &mut io, &mut spill, |w| {
+                    None => emit(range(input), |w| {
                         w.word(0);
                         Ok(())
                     }),
@@ -467,14 +661,14 @@ pub fn bare_decode(
             }
             (Protocol::Dnode, "handshake") => {
                 let hs = dnode::Handshake::decode(input)?;
-                emit(range(input), &mut io, &mut spill, |w| {
+                emit(range(input), |w| {
                     hs.put(w);
                     Ok(())
                 })
             }
             (Protocol::Replication, "preamble") => {
                 let (service, used) = replication::decode_preamble(input)?;
-                emit(range(input), &mut io, &mut spill, |w| {
+                emit(range(input), |w| {
                     w.word(used as u32);
                     service.put(w);
                     Ok(())
@@ -484,14 +678,14 @@ pub fn bare_decode(
                 let (layout, prefix) = layout_of(protocol, rest)?;
                 if prefix {
                     let (m, used) = replication::decode_message_prefix(input, layout)?;
-                    emit(range(input), &mut io, &mut spill, |w| {
+                    emit(range(input), |w| {
                         w.word(used as u32);
                         m.put(w);
                         Ok(())
                     })
                 } else {
                     let m = replication::decode_message(input, layout)?;
-                    emit(range(input), &mut io, &mut spill, |w| {
+                    emit(range(input), |w| {
                         m.put(w);
                         Ok(())
                     })
@@ -507,7 +701,7 @@ pub fn bare_decode(
                 let (inner, sent, data) = dataexchange::read_trace_payload(frame_type, &payload)?;
                 // `data` is a slice of the copy: report it against the caller's input.
                 let at = input.len() - data.len();
-                emit(range(input), &mut io, &mut spill, |w| {
+                emit(range(input), |w| {
                     w.word(inner);
                     w.u64(sent as u64);
                     w.bytes(&input[at..]);
@@ -516,7 +710,7 @@ pub fn bare_decode(
             }
             (Protocol::Broker, name) => {
                 let m = broker::AnyMessage::decode(name, input)?;
-                emit(range(input), &mut io, &mut spill, |w| {
+                emit(range(input), |w| {
                     m.put(w);
                     Ok(())
                 })
@@ -552,29 +746,27 @@ enum BareValue {
     Broker(broker::AnyMessage),
 }
 
-/// Encode a bare message of `kind` from the tape into `out[at..]` (results as `encode`).
+/// Encode the bare message of `kind` JS wrote (`words` tape words, `blob` bytes) into the
+/// registered scratch at `at` (results as `encode`).
 #[napi(catch_unwind)]
-pub fn bare_encode(
-    kind: String,
-    options: Vec<String>,
-    tape: &[u32],
-    blob: &[u8],
-    mut out: Uint8ArraySlice,
-    at: u32,
-) -> i64 {
-    let bytes = bare_take(&kind, tape, blob).and_then(|value| match value {
-        BareValue::Header(h) => {
-            let mut dst = BytesMut::new();
-            dnode_codec(&options)?.encode_header(&h, &mut dst)?;
-            Ok(dst.to_vec())
-        }
-        BareValue::Handshake(hs) => hs.encode(),
-        BareValue::Preamble(service) => replication::encode_preamble(&service),
-        BareValue::Replication(m, layout) => replication::encode_message(&m, layout),
-        BareValue::Broker(m) => Ok(m.encode()),
-    });
+pub fn bare_encode(kind: String, options: Vec<String>, words: u32, blob: u32, at: u32) -> i64 {
+    let protocol = bare_kind(&kind).map_or(Protocol::Dnode, |(p, _)| p);
+    let bytes =
+        written(protocol, words, blob, |t, b| bare_take(&kind, t, b)).and_then(
+            |value| match value {
+                BareValue::Header(h) => {
+                    let mut dst = BytesMut::new();
+                    dnode_codec(&options)?.encode_header(&h, &mut dst)?;
+                    Ok(dst.to_vec())
+                }
+                BareValue::Handshake(hs) => hs.encode(),
+                BareValue::Preamble(service) => replication::encode_preamble(&service),
+                BareValue::Replication(m, layout) => replication::encode_message(&m, layout),
+                BareValue::Broker(m) => Ok(m.encode()),
+            },
+        );
     match bytes {
-        Ok(bytes) => deliver(bytes, mutable(&mut out), at),
+        Ok(bytes) => deliver(&bytes, Dest::Scratch(at)),
         Err(e) => i64::from(fail(e)),
     }
 }
@@ -582,16 +774,20 @@ pub fn bare_encode(
 /// Canonical JSON of a bare message (`dnode.header`, `dnode.handshake`, `replication.*`,
 /// `broker.*`).
 #[napi(catch_unwind)]
-pub fn bare_to_json(kind: String, tape: &[u32], blob: &[u8]) -> Option<String> {
-    let json = bare_take(&kind, tape, blob).and_then(|value| match value {
-        BareValue::Header(h) => Ok(dnode::header_to_json(&h)),
-        BareValue::Handshake(hs) => Ok(dnode::handshake_to_json(&hs)),
-        BareValue::Replication(m, layout) => {
-            Ok(replication::ReplicationCodec::new(layout).to_json(&m))
-        }
-        BareValue::Broker(m) => Ok(m.to_json()),
-        BareValue::Preamble(_) => Err(unknown_kind(Protocol::Replication, "preamble JSON")),
-    });
+pub fn bare_to_json(kind: String, words: u32, blob: u32) -> Option<String> {
+    let protocol = bare_kind(&kind).map_or(Protocol::Dnode, |(p, _)| p);
+    let json =
+        written(protocol, words, blob, |t, b| bare_take(&kind, t, b)).and_then(
+            |value| match value {
+                BareValue::Header(h) => Ok(dnode::header_to_json(&h)),
+                BareValue::Handshake(hs) => Ok(dnode::handshake_to_json(&hs)),
+                BareValue::Replication(m, layout) => {
+                    Ok(replication::ReplicationCodec::new(layout).to_json(&m))
+                }
+                BareValue::Broker(m) => Ok(m.to_json()),
+                BareValue::Preamble(_) => Err(unknown_kind(Protocol::Replication, "preamble JSON")),
+            },
+        );
     match json {
         Ok(v) => Some(v.to_string()),
         Err(e) => {
@@ -603,12 +799,7 @@ pub fn bare_to_json(kind: String, tape: &[u32], blob: &[u8]) -> Option<String> {
 
 /// Parse the canonical JSON of a bare message onto the tape.
 #[napi(catch_unwind)]
-pub fn bare_from_json(
-    kind: String,
-    json: String,
-    mut io: Uint32ArraySlice,
-    mut spill: Uint8ArraySlice,
-) -> i32 {
+pub fn bare_from_json(kind: String, json: String) -> i32 {
     let result = (|| {
         let (protocol, rest) = bare_kind(&kind)?;
         let value: serde_json::Value = serde_json::from_str(&json)
@@ -616,14 +807,14 @@ pub fn bare_from_json(
         Ok::<_, WireError>(match (protocol, rest) {
             (Protocol::Dnode, "header") => {
                 let h = dnode::header_from_json(&value)?;
-                emit(NO_REGION, &mut io, &mut spill, |w| {
+                emit(NO_REGION, |w| {
                     h.put(w);
                     Ok(())
                 })
             }
             (Protocol::Dnode, "handshake") => {
                 let hs = dnode::handshake_from_json(&value)?;
-                emit(NO_REGION, &mut io, &mut spill, |w| {
+                emit(NO_REGION, |w| {
                     hs.put(w);
                     Ok(())
                 })
@@ -631,14 +822,14 @@ pub fn bare_from_json(
             (Protocol::Replication, rest) => {
                 let (layout, _) = layout_of(protocol, rest)?;
                 let m = replication::ReplicationCodec::new(layout).from_json(&value)?;
-                emit(NO_REGION, &mut io, &mut spill, |w| {
+                emit(NO_REGION, |w| {
                     m.put(w);
                     Ok(())
                 })
             }
             (Protocol::Broker, _) => {
                 let m = broker::AnyMessage::from_json(&value)?;
-                emit(NO_REGION, &mut io, &mut spill, |w| {
+                emit(NO_REGION, |w| {
                     m.put(w);
                     Ok(())
                 })

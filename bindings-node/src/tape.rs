@@ -40,9 +40,15 @@ impl<'a> Writer<'a> {
         self.out.tape.push(w);
     }
 
+    /// A u64 at the next even word, in native byte order: JS reads it through a
+    /// `BigUint64Array` over the tape, several times faster than building a BigInt from halves.
     pub fn u64(&mut self, v: u64) {
-        self.out.tape.push((v >> 32) as u32);
-        self.out.tape.push(v as u32);
+        if self.out.tape.len() % 2 == 1 {
+            self.out.tape.push(0);
+        }
+        let [a, b, c, d, e, f, g, h] = v.to_ne_bytes();
+        self.out.tape.push(u32::from_ne_bytes([a, b, c, d]));
+        self.out.tape.push(u32::from_ne_bytes([e, f, g, h]));
     }
 
     pub fn bytes(&mut self, b: &[u8]) {
@@ -81,10 +87,14 @@ impl<'a> Reader<'a> {
         Ok(w)
     }
 
+    /// A u64 as `Writer::u64` lays it out (JS writes it the same way).
     pub fn u64(&mut self) -> Take<u64> {
-        let hi = self.word()?;
-        let lo = self.word()?;
-        Ok((u64::from(hi) << 32) | u64::from(lo))
+        if self.pos % 2 == 1 {
+            self.word()?;
+        }
+        let [a, b, c, d] = self.word()?.to_ne_bytes();
+        let [e, f, g, h] = self.word()?.to_ne_bytes();
+        Ok(u64::from_ne_bytes([a, b, c, d, e, f, g, h]))
     }
 
     pub fn slice(&mut self) -> Take<&'a [u8]> {

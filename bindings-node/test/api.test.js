@@ -173,3 +173,32 @@ test('every protocol module has the same shape', () => {
   }
   assert.equal(wire.detect(Buffer.from('   $2014$ ')), 'dnode');
 });
+
+test('two copies of the JS layer in one thread share the addon without mixing results', () => {
+  const libPath = require.resolve('../lib/wire.js');
+  const saved = require.cache[libPath];
+  delete require.cache[libPath];
+  let other;
+  try {
+    other = require('../lib/wire.js');
+  } finally {
+    require.cache[libPath] = saved;
+  }
+  assert.notEqual(other, wire);
+  const a = { type: 'LogEntry', vlsn: 7n, entryType: 1, data: Buffer.from('first copy') };
+  const b = { type: 'Ack', vlsn: 18446744073709551615n };
+  const decoder = new wire.replication.Decoder();
+  const otherDecoder = new other.replication.Decoder();
+  for (let i = 0; i < 3; i++) {
+    // Each call registers its own copy's arrays again after the other copy replaced them.
+    const bytesA = wire.replication.encode(a);
+    const bytesB = other.replication.encode(b);
+    assert.deepEqual(other.replication.decode(bytesA), a);
+    assert.deepEqual(wire.replication.decode(bytesB), b);
+    assert.deepEqual(decoder.push(bytesB), [b]);
+    assert.deepEqual(otherDecoder.push(bytesA), [a]);
+    assert.deepEqual(wire.replication.toJSON(a), other.replication.toJSON(a));
+    const header = { id: 1n, type: 'DMSG_REQ', flags: 0, version: 1, sameDc: true, data: Buffer.from('d'), plen: 0 };
+    assert.deepEqual(other.dnode.parseHeader(wire.dnode.encodeHeader(header)).header, header);
+  }
+});
