@@ -16,9 +16,10 @@
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr};
+use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use wire_core::{Error, ErrorKind, Protocol};
+use wire_core::{Codec, Error, ErrorKind, Protocol};
 
 mod broker;
 // Generated and checked by tests/broker_gen.rs; kept as generated.
@@ -289,6 +290,39 @@ pub(crate) unsafe fn write_out(
         }
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), out, bytes.len());
     }
+    Ok(())
+}
+
+/// Encode `frame` with `codec` straight into a caller buffer (no intermediate copy):
+/// `*out_len` is always set to the size, and a buffer under it is `WIRE_BUFFER_TOO_SMALL` with
+/// nothing written. For codecs whose `encoded_len` is cheap (it is computed, not encoded).
+pub(crate) unsafe fn encode_out<C: Codec>(
+    codec: &mut C,
+    frame: &C::Frame,
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> Res<()> {
+    let len = codec.encoded_len(frame)?;
+    let out_len = self::out(out_len, "out_len")?;
+    *out_len = len;
+    if cap < len {
+        return Err(Fail::status(
+            wire_status::WireBufferTooSmall,
+            format!("output buffer of {cap} bytes, {len} needed"),
+        ));
+    }
+    if len == 0 {
+        return Ok(());
+    }
+    if out.is_null() {
+        return Err(Fail::null("out"));
+    }
+    // SAFETY: the caller gives `cap` >= `len` writable bytes at `out`, which nothing else
+    // accesses during the call; `MaybeUninit<u8>` has the layout of `u8` and may view bytes
+    // in any state. `encode_to_slice` writes exactly these `len` bytes, never reads them.
+    let dst = std::slice::from_raw_parts_mut(out.cast::<MaybeUninit<u8>>(), len);
+    codec.encode_to_slice(frame, dst)?;
     Ok(())
 }
 
