@@ -263,8 +263,12 @@ pub(crate) unsafe fn borrowed_bytes(s: &wire_slice, what: &str) -> Res<bytes::By
 
 /// A caller-filled [`wire_slice`] as text: `invalid_argument` unless UTF-8.
 pub(crate) unsafe fn str_arg(protocol: Protocol, s: &wire_slice, what: &str) -> Res<String> {
-    let bytes = slice_arg(s, what)?;
-    String::from_utf8(bytes.to_vec())
+    str_ref(protocol, s, what).map(str::to_owned)
+}
+
+/// A caller-filled [`wire_slice`] as borrowed text: `invalid_argument` unless UTF-8.
+pub(crate) unsafe fn str_ref<'a>(protocol: Protocol, s: &wire_slice, what: &str) -> Res<&'a str> {
+    std::str::from_utf8(slice_arg(s, what)?)
         .map_err(|_| Fail::invalid(protocol, format!("{what} is not valid UTF-8")))
 }
 
