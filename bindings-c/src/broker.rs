@@ -222,8 +222,9 @@ pub extern "C" fn wire_broker_encode(
     ffi_fn!({
         let mut codec = codec(limits)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let f = unsafe { arg_frame(arg(frame, "frame")?)? };
-        unsafe { encode_out(&mut codec, &Framed::from(f), out, cap, out_len) }
+        let framed = Framed::from(unsafe { arg_frame(arg(frame, "frame")?)? });
+        let borrowed: &[&[u8]] = &[&framed.frame.payload];
+        unsafe { encode_out(&mut codec, &framed, borrowed, out, cap, out_len) }
     })
 }
 

@@ -152,7 +152,11 @@ pub extern "C" fn wire_dataexchange_encode(
         let mut codec = codec(limits)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
         let f = unsafe { frame_arg(frame)? };
-        unsafe { encode_out(&mut codec, &f, out, cap, out_len) }
+        let filename: &[u8] = match &f {
+            Frame::File { filename, .. } => filename,
+            _ => &[],
+        };
+        unsafe { encode_out(&mut codec, &f, &[filename, f.payload()], out, cap, out_len) }
     })
 }
 

@@ -224,7 +224,7 @@ pub extern "C" fn wire_dnode_encode(
         let mut codec = codec(limits, flavour)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
         let m = unsafe { msg_arg(msg)? };
-        unsafe { encode_out(&mut codec, &m, out, cap, out_len) }
+        unsafe { encode_out(&mut codec, &m, &[&m.data, &m.payload], out, cap, out_len) }
     })
 }
 

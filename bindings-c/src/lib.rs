@@ -300,9 +300,13 @@ pub(crate) unsafe fn write_out(
 /// Encode `frame` with `codec` straight into a caller buffer (no intermediate copy):
 /// `*out_len` is always set to the size, and a buffer under it is `WIRE_BUFFER_TOO_SMALL` with
 /// nothing written. For codecs whose `encoded_len` is cheap (it is computed, not encoded).
+/// `borrowed` are the frame's byte fields that view caller memory: when one overlaps the output
+/// (a frame re-encoded into the buffer it was decoded from), the frame is encoded aside first
+/// and copied, since writing would overwrite bytes not yet read.
 pub(crate) unsafe fn encode_out<C: Codec>(
     codec: &mut C,
     frame: &C::Frame,
+    borrowed: &[&[u8]],
     out: *mut u8,
     cap: usize,
     out_len: *mut usize,
@@ -322,9 +326,22 @@ pub(crate) unsafe fn encode_out<C: Codec>(
     if out.is_null() {
         return Err(Fail::null("out"));
     }
-    // SAFETY: the caller gives `cap` >= `len` writable bytes at `out`, which nothing else
-    // accesses during the call; `MaybeUninit<u8>` has the layout of `u8` and may view bytes
-    // in any state. `encode_to_slice` writes exactly these `len` bytes, never reads them.
+    let (start, end) = (out as usize, out as usize + len);
+    let overlaps = |b: &&[u8]| {
+        let at = b.as_ptr() as usize;
+        !b.is_empty() && at < end && start < at + b.len()
+    };
+    if borrowed.iter().any(overlaps) {
+        let mut aside = vec![MaybeUninit::uninit(); len];
+        codec.encode_to_slice(frame, &mut aside)?;
+        // SAFETY: `aside` is a separate allocation of `len` bytes, all written by
+        // `encode_to_slice`; the caller gives `cap` >= `len` writable bytes at `out`.
+        std::ptr::copy_nonoverlapping(aside.as_ptr().cast::<u8>(), out, len);
+        return Ok(());
+    }
+    // SAFETY: the caller gives `cap` >= `len` writable bytes at `out`, which no byte field of
+    // `frame` views (checked above); `MaybeUninit<u8>` has the layout of `u8` and may view
+    // bytes in any state. `encode_to_slice` writes exactly these `len` bytes, never reads them.
     let dst = std::slice::from_raw_parts_mut(out.cast::<MaybeUninit<u8>>(), len);
     codec.encode_to_slice(frame, dst)?;
     Ok(())

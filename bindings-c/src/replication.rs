@@ -539,7 +539,11 @@ pub extern "C" fn wire_replication_encode(
         let mut codec = codec(limits, layout)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
         let m = unsafe { msg_arg(msg)? };
-        unsafe { encode_out(&mut codec, &m, out, cap, out_len) }
+        let borrowed: &[&[u8]] = match &m {
+            ProtocolMessage::LogEntry { data, .. } => &[data],
+            _ => &[],
+        };
+        unsafe { encode_out(&mut codec, &m, borrowed, out, cap, out_len) }
     })
 }
 
