@@ -17,8 +17,8 @@ use crate::broker_gen::{
 use crate::dnode::array_arg;
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, cstr_arg, ffi_fn, ffi_value, out, str_arg, wire_frame,
-    wire_limits, wire_slice, wire_status, write_out, Fail, Res,
+    arg, borrowed_bytes, bytes_arg, cstr_arg, encode_out, ffi_fn, ffi_value, out, str_arg,
+    wire_frame, wire_limits, wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Broker;
@@ -222,9 +222,9 @@ pub extern "C" fn wire_broker_encode(
     ffi_fn!({
         let mut codec = codec(limits)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let f = unsafe { arg_frame(arg(frame, "frame")?)? };
-        let bytes = wire_core::encode_to_vec(&mut codec, &Framed::from(f))?;
-        unsafe { write_out(&bytes, out, cap, out_len) }
+        let framed = Framed::from(unsafe { arg_frame(arg(frame, "frame")?)? });
+        let borrowed: &[&[u8]] = &[&framed.frame.payload];
+        unsafe { encode_out(&mut codec, &framed, borrowed, out, cap, out_len) }
     })
 }
 

@@ -3,15 +3,16 @@
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 
 use wire_core::chitchat::{
-    ChitchatCodec, ChitchatEnvelope, ChitchatId, ChitchatMessage, DeletionStatusMutation, Delta,
-    Digest, KeyValueMutation, NodeDelta, NodeDigest, ProtocolVersion,
+    ChitchatCodec, ChitchatEnvelope, ChitchatId, ChitchatMessage, ChitchatMessageRef,
+    DeletionStatusMutation, Delta, Digest, DigestEntryRef, KeyValueMutation, NodeDelta, NodeDigest,
+    ProtocolVersion,
 };
-use wire_core::{AnyCodec, Codec, Protocol};
+use wire_core::{AnyCodec, Protocol};
 
 use crate::dnode::array_arg;
 use crate::frame::{codec_for, decode_into, Ctx, View};
 use crate::{
-    arg, bytes_arg, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits, wire_slice,
+    arg, bytes_arg, ffi_fn, ffi_value, out, str_arg, str_ref, wire_frame, wire_limits, wire_slice,
     wire_status, write_out, Fail, Res,
 };
 
@@ -235,20 +236,25 @@ unsafe fn id_arg(id: &wire_chitchat_id) -> Res<ChitchatId> {
     })
 }
 
-unsafe fn digest_arg(m: &wire_chitchat_msg) -> Res<Digest> {
-    let entries = array_arg(m.digest, m.digest_len, "msg.digest")?;
-    let node_digests = entries
+/// The digest entries of a caller-filled struct, borrowed: a `Digest` would cost a `String`
+/// and a map node per entry, several times what writing the entry costs.
+unsafe fn digest_arg<'a>(m: &wire_chitchat_msg) -> Res<Vec<DigestEntryRef<'a>>> {
+    array_arg(m.digest, m.digest_len, "msg.digest")?
         .iter()
         .map(|e| {
-            let nd = NodeDigest {
-                heartbeat: e.heartbeat,
-                last_gc_version: e.last_gc_version,
-                max_version: e.max_version,
-            };
-            Ok((id_arg(&e.chitchat_id)?, nd))
+            let id = &e.chitchat_id;
+            Ok(DigestEntryRef {
+                node_id: str_ref(P, &id.node_id, "node_id")?,
+                generation_id: id.generation_id,
+                gossip_advertise_addr: addr_arg(&id.gossip_advertise_addr)?,
+                digest: NodeDigest {
+                    heartbeat: e.heartbeat,
+                    last_gc_version: e.last_gc_version,
+                    max_version: e.max_version,
+                },
+            })
         })
-        .collect::<Res<_>>()?;
-    Ok(Digest { node_digests })
+        .collect()
 }
 
 unsafe fn delta_arg(m: &wire_chitchat_msg) -> Res<Delta> {
@@ -282,32 +288,38 @@ unsafe fn delta_arg(m: &wire_chitchat_msg) -> Res<Delta> {
     Ok(Delta { node_deltas })
 }
 
-/// The core envelope of a caller-filled struct (strings copied).
-unsafe fn msg_arg(msg: *const wire_chitchat_msg) -> Res<ChitchatEnvelope> {
+/// The encoding of a caller-filled struct in its `version`.
+unsafe fn encode_msg(codec: &ChitchatCodec, msg: *const wire_chitchat_msg) -> Res<Vec<u8>> {
     let m = arg(msg, "msg")?;
     let version = ProtocolVersion::from_code(m.version)
         .ok_or_else(|| Fail::invalid(P, format!("version {}: expected 0 or 1", m.version)))?;
-    let message = match m.r#type {
-        WIRE_CHITCHAT_SYN => ChitchatMessage::Syn {
-            cluster_id: str_arg(P, &m.cluster_id, "msg.cluster_id")?,
-            digest: digest_arg(m)?,
-        },
-        WIRE_CHITCHAT_SYN_ACK => ChitchatMessage::SynAck {
-            digest: digest_arg(m)?,
-            delta: delta_arg(m)?,
-        },
-        WIRE_CHITCHAT_ACK => ChitchatMessage::Ack {
-            delta: delta_arg(m)?,
-        },
-        WIRE_CHITCHAT_BAD_CLUSTER => ChitchatMessage::BadCluster,
-        n => {
-            return Err(Fail::invalid(
-                P,
-                format!("message type {n}: expected 0..=3"),
-            ))
+    let encode = |message| Ok(codec.encode_ref_to_vec(version, &message)?);
+    match m.r#type {
+        WIRE_CHITCHAT_SYN => {
+            let cluster_id = str_ref(P, &m.cluster_id, "msg.cluster_id")?;
+            let digest = digest_arg(m)?;
+            encode(ChitchatMessageRef::Syn {
+                cluster_id,
+                digest: &digest,
+            })
         }
-    };
-    Ok(ChitchatEnvelope { version, message })
+        WIRE_CHITCHAT_SYN_ACK => {
+            let digest = digest_arg(m)?;
+            let delta = delta_arg(m)?;
+            encode(ChitchatMessageRef::SynAck {
+                digest: &digest,
+                delta: &delta,
+            })
+        }
+        WIRE_CHITCHAT_ACK => encode(ChitchatMessageRef::Ack {
+            delta: &delta_arg(m)?,
+        }),
+        WIRE_CHITCHAT_BAD_CLUSTER => encode(ChitchatMessageRef::BadCluster),
+        n => Err(Fail::invalid(
+            P,
+            format!("message type {n}: expected 0..=3"),
+        )),
+    }
 }
 
 fn codec(limits: *const wire_limits) -> Res<ChitchatCodec> {
@@ -356,9 +368,9 @@ pub extern "C" fn wire_chitchat_encoded_len(
     ffi_fn!({
         let codec = codec(limits)?;
         // SAFETY: the caller gives a filled struct and a writable out-pointer.
-        let m = unsafe { msg_arg(msg)? };
+        let bytes = unsafe { encode_msg(&codec, msg)? };
         let len = unsafe { out(len, "len")? };
-        *len = codec.encoded_len(&m)?;
+        *len = bytes.len();
         Ok(())
     })
 }
@@ -376,8 +388,7 @@ pub extern "C" fn wire_chitchat_encode(
     ffi_fn!({
         let codec = codec(limits)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let m = unsafe { msg_arg(msg)? };
-        let bytes = codec.encode_to_vec(&m)?;
+        let bytes = unsafe { encode_msg(&codec, msg)? };
         unsafe { write_out(&bytes, out, cap, out_len) }
     })
 }

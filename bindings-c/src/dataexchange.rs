@@ -6,8 +6,8 @@ use wire_core::{AnyCodec, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, Ctx, View};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, ffi_fn, ffi_value, out, wire_frame, wire_limits, wire_slice,
-    wire_status, write_out, Res,
+    arg, borrowed_bytes, bytes_arg, encode_out, ffi_fn, ffi_value, out, wire_frame, wire_limits,
+    wire_slice, wire_status, Res,
 };
 
 const P: Protocol = Protocol::Dataexchange;
@@ -152,8 +152,11 @@ pub extern "C" fn wire_dataexchange_encode(
         let mut codec = codec(limits)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
         let f = unsafe { frame_arg(frame)? };
-        let bytes = wire_core::encode_to_vec(&mut codec, &f)?;
-        unsafe { write_out(&bytes, out, cap, out_len) }
+        let filename: &[u8] = match &f {
+            Frame::File { filename, .. } => filename,
+            _ => &[],
+        };
+        unsafe { encode_out(&mut codec, &f, &[filename, f.payload()], out, cap, out_len) }
     })
 }
 

@@ -10,8 +10,8 @@ use wire_core::{AnyCodec, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits,
-    wire_slice, wire_status, write_out, Fail, Res,
+    arg, borrowed_bytes, bytes_arg, encode_out, ffi_fn, ffi_value, out, str_arg, wire_frame,
+    wire_limits, wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Dnode;
@@ -224,8 +224,7 @@ pub extern "C" fn wire_dnode_encode(
         let mut codec = codec(limits, flavour)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
         let m = unsafe { msg_arg(msg)? };
-        let bytes = wire_core::encode_to_vec(&mut codec, &m)?;
-        unsafe { write_out(&bytes, out, cap, out_len) }
+        unsafe { encode_out(&mut codec, &m, &[&m.data, &m.payload], out, cap, out_len) }
     })
 }
 

@@ -16,9 +16,10 @@
 
 use std::cell::RefCell;
 use std::ffi::{c_char, CStr};
+use std::mem::MaybeUninit;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
-use wire_core::{Error, ErrorKind, Protocol};
+use wire_core::{Codec, Error, ErrorKind, Protocol};
 
 mod broker;
 // Generated and checked by tests/broker_gen.rs; kept as generated.
@@ -262,8 +263,12 @@ pub(crate) unsafe fn borrowed_bytes(s: &wire_slice, what: &str) -> Res<bytes::By
 
 /// A caller-filled [`wire_slice`] as text: `invalid_argument` unless UTF-8.
 pub(crate) unsafe fn str_arg(protocol: Protocol, s: &wire_slice, what: &str) -> Res<String> {
-    let bytes = slice_arg(s, what)?;
-    String::from_utf8(bytes.to_vec())
+    str_ref(protocol, s, what).map(str::to_owned)
+}
+
+/// A caller-filled [`wire_slice`] as borrowed text: `invalid_argument` unless UTF-8.
+pub(crate) unsafe fn str_ref<'a>(protocol: Protocol, s: &wire_slice, what: &str) -> Res<&'a str> {
+    std::str::from_utf8(slice_arg(s, what)?)
         .map_err(|_| Fail::invalid(protocol, format!("{what} is not valid UTF-8")))
 }
 
@@ -289,6 +294,56 @@ pub(crate) unsafe fn write_out(
         }
         std::ptr::copy_nonoverlapping(bytes.as_ptr(), out, bytes.len());
     }
+    Ok(())
+}
+
+/// Encode `frame` with `codec` straight into a caller buffer (no intermediate copy):
+/// `*out_len` is always set to the size, and a buffer under it is `WIRE_BUFFER_TOO_SMALL` with
+/// nothing written. For codecs whose `encoded_len` is cheap (it is computed, not encoded).
+/// `borrowed` are the frame's byte fields that view caller memory: when one overlaps the output
+/// (a frame re-encoded into the buffer it was decoded from), the frame is encoded aside first
+/// and copied, since writing would overwrite bytes not yet read.
+pub(crate) unsafe fn encode_out<C: Codec>(
+    codec: &mut C,
+    frame: &C::Frame,
+    borrowed: &[&[u8]],
+    out: *mut u8,
+    cap: usize,
+    out_len: *mut usize,
+) -> Res<()> {
+    let len = codec.encoded_len(frame)?;
+    let out_len = self::out(out_len, "out_len")?;
+    *out_len = len;
+    if cap < len {
+        return Err(Fail::status(
+            wire_status::WireBufferTooSmall,
+            format!("output buffer of {cap} bytes, {len} needed"),
+        ));
+    }
+    if len == 0 {
+        return Ok(());
+    }
+    if out.is_null() {
+        return Err(Fail::null("out"));
+    }
+    let (start, end) = (out as usize, out as usize + len);
+    let overlaps = |b: &&[u8]| {
+        let at = b.as_ptr() as usize;
+        !b.is_empty() && at < end && start < at + b.len()
+    };
+    if borrowed.iter().any(overlaps) {
+        let mut aside = vec![MaybeUninit::uninit(); len];
+        codec.encode_to_slice(frame, &mut aside)?;
+        // SAFETY: `aside` is a separate allocation of `len` bytes, all written by
+        // `encode_to_slice`; the caller gives `cap` >= `len` writable bytes at `out`.
+        std::ptr::copy_nonoverlapping(aside.as_ptr().cast::<u8>(), out, len);
+        return Ok(());
+    }
+    // SAFETY: the caller gives `cap` >= `len` writable bytes at `out`, which no byte field of
+    // `frame` views (checked above); `MaybeUninit<u8>` has the layout of `u8` and may view
+    // bytes in any state. `encode_to_slice` writes exactly these `len` bytes, never reads them.
+    let dst = std::slice::from_raw_parts_mut(out.cast::<MaybeUninit<u8>>(), len);
+    codec.encode_to_slice(frame, dst)?;
     Ok(())
 }
 

@@ -8,8 +8,8 @@ use wire_core::{AnyCodec, AnyFrame, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits,
-    wire_slice, wire_status, write_out, Fail, Res,
+    arg, borrowed_bytes, bytes_arg, encode_out, ffi_fn, ffi_value, out, str_arg, wire_frame,
+    wire_limits, wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Replication;
@@ -539,8 +539,11 @@ pub extern "C" fn wire_replication_encode(
         let mut codec = codec(limits, layout)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
         let m = unsafe { msg_arg(msg)? };
-        let bytes = wire_core::encode_to_vec(&mut codec, &m)?;
-        unsafe { write_out(&bytes, out, cap, out_len) }
+        let borrowed: &[&[u8]] = match &m {
+            ProtocolMessage::LogEntry { data, .. } => &[data],
+            _ => &[],
+        };
+        unsafe { encode_out(&mut codec, &m, borrowed, out, cap, out_len) }
     })
 }
 

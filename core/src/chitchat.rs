@@ -219,6 +219,78 @@ pub struct Digest {
     pub node_digests: BTreeMap<ChitchatId, NodeDigest>,
 }
 
+/// One digest entry in memory the caller owns: what an encoder needs of a `(ChitchatId,
+/// NodeDigest)` pair without building a [`Digest`] (a `String` and a map node per entry), for
+/// bindings that encode from their own language's values.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct DigestEntryRef<'a> {
+    /// `ChitchatId::node_id`.
+    pub node_id: &'a str,
+    /// `ChitchatId::generation_id`.
+    pub generation_id: u64,
+    /// `ChitchatId::gossip_advertise_addr`.
+    pub gossip_advertise_addr: SocketAddr,
+    /// The node's digest.
+    pub digest: NodeDigest,
+}
+
+impl<'a> DigestEntryRef<'a> {
+    fn id(&self) -> IdRef<'a> {
+        IdRef {
+            node_id: self.node_id,
+            generation_id: self.generation_id,
+            gossip_advertise_addr: self.gossip_advertise_addr,
+        }
+    }
+}
+
+/// A [`ChitchatMessage`] whose digest is a slice of [`DigestEntryRef`] in any order: it is
+/// written as the [`Digest`] those entries would build (in `ChitchatId` order, the later of
+/// equal ids winning), see [`ChitchatCodec::encode_ref_to_vec`].
+#[derive(Debug, Clone, Copy)]
+pub enum ChitchatMessageRef<'a> {
+    /// Type 0.
+    Syn {
+        /// The sender's cluster.
+        cluster_id: &'a str,
+        /// The sender's digest entries.
+        digest: &'a [DigestEntryRef<'a>],
+    },
+    /// Type 1.
+    SynAck {
+        /// B's digest entries.
+        digest: &'a [DigestEntryRef<'a>],
+        /// What A is missing.
+        delta: &'a Delta,
+    },
+    /// Type 2.
+    Ack {
+        /// What B is missing.
+        delta: &'a Delta,
+    },
+    /// Type 3.
+    BadCluster,
+}
+
+/// A `ChitchatId` the encoder reads, owned or not. Field order as in `ChitchatId`, so the
+/// derived order is the same.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+struct IdRef<'a> {
+    node_id: &'a str,
+    generation_id: u64,
+    gossip_advertise_addr: SocketAddr,
+}
+
+impl ChitchatId {
+    fn as_id_ref(&self) -> IdRef<'_> {
+        IdRef {
+            node_id: &self.node_id,
+            generation_id: self.generation_id,
+            gossip_advertise_addr: self.gossip_advertise_addr,
+        }
+    }
+}
+
 /// `Delta`: node updates in send order.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct Delta {
@@ -983,7 +1055,7 @@ fn check_len(what: &str, len: usize) -> Result<()> {
     Ok(())
 }
 
-fn check_id(id: &ChitchatId) -> Result<()> {
+fn check_id(id: IdRef<'_>) -> Result<()> {
     check_len("node_id", id.node_id.len())?;
     if let SocketAddr::V6(v6) = id.gossip_advertise_addr {
         if v6.flowinfo() != 0 || v6.scope_id() != 0 {
@@ -998,7 +1070,7 @@ fn check_id(id: &ChitchatId) -> Result<()> {
     Ok(())
 }
 
-fn id_len(id: &ChitchatId) -> usize {
+fn id_len(id: IdRef<'_>) -> usize {
     let ip = if id.gossip_advertise_addr.is_ipv4() {
         5
     } else {
@@ -1017,17 +1089,61 @@ fn check_item(what: &str, len: usize) -> Result<()> {
     Ok(())
 }
 
-fn check_digest(digest: &Digest, version: ProtocolVersion) -> Result<()> {
-    if version == ProtocolVersion::V0 && digest.node_digests.len() > MAX_LEN {
+fn check_digest(entries: usize, version: ProtocolVersion) -> Result<()> {
+    if version == ProtocolVersion::V0 && entries > MAX_LEN {
         return Err(Error::invalid_argument(
             P,
-            format!(
-                "V0 digest of {} entries is over the u16 count limit of {MAX_LEN}",
-                digest.node_digests.len()
-            ),
+            format!("V0 digest of {entries} entries is over the u16 count limit of {MAX_LEN}"),
         ));
     }
     Ok(())
+}
+
+/// A [`Digest`]'s entries as the encoder reads them.
+fn digest_iter(digest: &Digest) -> impl ExactSizeIterator<Item = (IdRef<'_>, &NodeDigest)> {
+    digest
+        .node_digests
+        .iter()
+        .map(|(id, node)| (id.as_id_ref(), node))
+}
+
+/// Borrowed entries in the order and with the winners of the [`Digest`] they would build:
+/// sorted by id (stably), the last of equal ids kept, as the map's one-by-one inserts keep it.
+fn digest_ref_entries<'e, 'a>(entries: &'e [DigestEntryRef<'a>]) -> Vec<&'e DigestEntryRef<'a>> {
+    let mut sorted: Vec<&DigestEntryRef<'a>> = entries.iter().collect();
+    sorted.sort_by(|a, b| a.id().cmp(&b.id()));
+    // `dedup_by` keeps the earlier of two equal neighbours: swap first so the later stays.
+    sorted.dedup_by(|later, earlier| {
+        let same = later.id() == earlier.id();
+        if same {
+            std::mem::swap(later, earlier);
+        }
+        same
+    });
+    sorted
+}
+
+/// The digest type of a message without one.
+type NoDigest<'a> = std::iter::Empty<(IdRef<'a>, &'a NodeDigest)>;
+
+/// What [`ChitchatCodec::write`] reads: a message whose digest is entries in order, without
+/// repeats (from a [`Digest`] or from sorted [`DigestEntryRef`]s).
+enum Parts<'a, D> {
+    Syn { cluster_id: &'a str, digest: D },
+    SynAck { digest: D, delta: &'a Delta },
+    Ack { delta: &'a Delta },
+    BadCluster,
+}
+
+impl<'a, D> Parts<'a, D> {
+    fn message_type(&self) -> u8 {
+        match self {
+            Parts::Syn { .. } => 0,
+            Parts::SynAck { .. } => 1,
+            Parts::Ack { .. } => 2,
+            Parts::BadCluster => 3,
+        }
+    }
 }
 
 fn put_string(out: &mut Vec<u8>, s: &str) {
@@ -1036,8 +1152,8 @@ fn put_string(out: &mut Vec<u8>, s: &str) {
     out.extend_from_slice(s.as_bytes());
 }
 
-fn put_id(out: &mut Vec<u8>, id: &ChitchatId) {
-    put_string(out, &id.node_id);
+fn put_id(out: &mut Vec<u8>, id: IdRef<'_>) {
+    put_string(out, id.node_id);
     out.extend_from_slice(&id.generation_id.to_le_bytes());
     match id.gossip_advertise_addr.ip() {
         IpAddr::V4(ip) => {
@@ -1058,9 +1174,14 @@ fn put_node_digest(out: &mut Vec<u8>, node: &NodeDigest) {
     out.extend_from_slice(&node.max_version.to_le_bytes());
 }
 
-/// Write the digest entries, checking each as it goes (the caller drops the output on error).
-fn digest_entries(out: &mut Vec<u8>, digest: &Digest, version: ProtocolVersion) -> Result<()> {
-    for (id, node) in &digest.node_digests {
+/// Write the digest entries (in order, without repeats), checking each as it goes (the caller
+/// drops the output on error).
+fn digest_entries<'a>(
+    out: &mut Vec<u8>,
+    digest: impl Iterator<Item = (IdRef<'a>, &'a NodeDigest)>,
+    version: ProtocolVersion,
+) -> Result<()> {
+    for (id, node) in digest {
         check_id(id)?;
         if version == ProtocolVersion::V1 {
             check_item("ChitchatId", id_len(id))?;
@@ -1076,8 +1197,8 @@ fn digest_entries(out: &mut Vec<u8>, digest: &Digest, version: ProtocolVersion) 
 fn delta_ops(out: &mut Vec<u8>, delta: &Delta) -> Result<()> {
     let mut seen = BTreeSet::new();
     for node in &delta.node_deltas {
-        check_id(&node.chitchat_id)?;
-        check_item("node op", 1 + id_len(&node.chitchat_id) + 16)?;
+        check_id(node.chitchat_id.as_id_ref())?;
+        check_item("node op", 1 + id_len(node.chitchat_id.as_id_ref()) + 16)?;
         if !seen.insert(&node.chitchat_id) {
             return Err(Error::invalid_argument(
                 P,
@@ -1088,7 +1209,7 @@ fn delta_ops(out: &mut Vec<u8>, delta: &Delta) -> Result<()> {
             ));
         }
         out.push(0);
-        put_id(out, &node.chitchat_id);
+        put_id(out, node.chitchat_id.as_id_ref());
         out.extend_from_slice(&node.last_gc_version.to_le_bytes());
         out.extend_from_slice(&node.from_version_excluded.to_le_bytes());
         let mut last = 0;
@@ -1189,16 +1310,16 @@ impl Deflater {
     }
 }
 
-fn write_digest(
+fn write_digest<'a>(
     version: ProtocolVersion,
-    digest: &Digest,
+    digest: impl ExactSizeIterator<Item = (IdRef<'a>, &'a NodeDigest)>,
     out: &mut Vec<u8>,
     deflater: &mut Deflater,
 ) -> Result<()> {
     match version {
         ProtocolVersion::V0 => {
             // The entry count was checked against MAX_LEN before writing.
-            out.extend_from_slice(&(digest.node_digests.len() as u16).to_le_bytes());
+            out.extend_from_slice(&(digest.len() as u16).to_le_bytes());
             digest_entries(out, digest, version)
         }
         ProtocolVersion::V1 => {
@@ -1308,39 +1429,59 @@ impl ChitchatCodec {
 
     /// Append the encoding of `frame` to `out` (nothing on error).
     fn write(&self, frame: &ChitchatEnvelope, out: &mut Vec<u8>) -> Result<()> {
-        let version = frame.version;
-        match &frame.message {
-            ChitchatMessage::Syn { cluster_id, digest } => {
+        let parts = match &frame.message {
+            ChitchatMessage::Syn { cluster_id, digest } => Parts::Syn {
+                cluster_id,
+                digest: digest_iter(digest),
+            },
+            ChitchatMessage::SynAck { digest, delta } => Parts::SynAck {
+                digest: digest_iter(digest),
+                delta,
+            },
+            ChitchatMessage::Ack { delta } => Parts::Ack { delta },
+            ChitchatMessage::BadCluster => Parts::BadCluster,
+        };
+        self.write_parts(frame.version, parts, out)
+    }
+
+    /// Append the encoding of a message in `version` to `out` (nothing on error).
+    fn write_parts<'a, D>(
+        &self,
+        version: ProtocolVersion,
+        message: Parts<'a, D>,
+        out: &mut Vec<u8>,
+    ) -> Result<()>
+    where
+        D: ExactSizeIterator<Item = (IdRef<'a>, &'a NodeDigest)>,
+    {
+        match &message {
+            Parts::Syn { cluster_id, digest } => {
                 check_len("cluster_id", cluster_id.len())?;
-                check_digest(digest, version)?;
+                check_digest(digest.len(), version)?;
             }
-            ChitchatMessage::SynAck { digest, .. } => check_digest(digest, version)?,
-            ChitchatMessage::Ack { .. } | ChitchatMessage::BadCluster => {}
+            Parts::SynAck { digest, .. } => check_digest(digest.len(), version)?,
+            Parts::Ack { .. } | Parts::BadCluster => {}
         }
         let start = out.len();
-        if let ChitchatMessage::Syn { cluster_id, digest } = &frame.message {
+        if let Parts::Syn { cluster_id, digest } = &message {
             // Room for typical entries (short node ids) up front: a V0 Syn is written in place.
-            out.reserve(HEADER_LEN + 2 + 48 * digest.node_digests.len() + 2 + cluster_id.len());
+            out.reserve(HEADER_LEN + 2 + 48 * digest.len() + 2 + cluster_id.len());
         }
         let mut deflater = Deflater::new();
         let mut raw = Vec::new();
         out.extend_from_slice(&MAGIC.to_le_bytes());
         out.push(version.to_code());
-        out.push(frame.message.message_type());
-        let written = match &frame.message {
-            ChitchatMessage::Syn { cluster_id, digest } => {
-                write_digest(version, digest, out, &mut deflater)
-                    .map(|()| put_string(out, cluster_id))
-            }
-            ChitchatMessage::SynAck { digest, delta } => {
-                write_digest(version, digest, out, &mut deflater)
-                    .and_then(|()| delta_ops(&mut raw, delta))
-                    .and_then(|()| deflater.blocks(&raw, out))
-            }
-            ChitchatMessage::Ack { delta } => {
+        out.push(message.message_type());
+        let written = match message {
+            Parts::Syn { cluster_id, digest } => write_digest(version, digest, out, &mut deflater)
+                .map(|()| put_string(out, cluster_id)),
+            Parts::SynAck { digest, delta } => write_digest(version, digest, out, &mut deflater)
+                .and_then(|()| delta_ops(&mut raw, delta))
+                .and_then(|()| deflater.blocks(&raw, out)),
+            Parts::Ack { delta } => {
                 delta_ops(&mut raw, delta).and_then(|()| deflater.blocks(&raw, out))
             }
-            ChitchatMessage::BadCluster => Ok(()),
+            Parts::BadCluster => Ok(()),
         };
         let len = out.len() - start;
         let checked = written.and_then(|()| {
@@ -1367,6 +1508,38 @@ impl ChitchatCodec {
         let mut out = Vec::new();
         self.write(frame, &mut out)?;
         Ok(out)
+    }
+
+    /// Encode `message` in `version` into a new vector: exactly the bytes (or the error) of
+    /// [`ChitchatCodec::encode_to_vec`] on the [`ChitchatEnvelope`] it stands for, without
+    /// building its [`Digest`].
+    pub fn encode_ref_to_vec(
+        &self,
+        version: ProtocolVersion,
+        message: &ChitchatMessageRef<'_>,
+    ) -> Result<Vec<u8>> {
+        let mut out = Vec::new();
+        let written = match *message {
+            ChitchatMessageRef::Syn { cluster_id, digest } => {
+                let entries = digest_ref_entries(digest);
+                let digest = entries.iter().map(|e| (e.id(), &e.digest));
+                self.write_parts(version, Parts::Syn { cluster_id, digest }, &mut out)
+            }
+            ChitchatMessageRef::SynAck { digest, delta } => {
+                let entries = digest_ref_entries(digest);
+                let digest = entries.iter().map(|e| (e.id(), &e.digest));
+                self.write_parts(version, Parts::SynAck { digest, delta }, &mut out)
+            }
+            ChitchatMessageRef::Ack { delta } => {
+                let parts: Parts<NoDigest> = Parts::Ack { delta };
+                self.write_parts(version, parts, &mut out)
+            }
+            ChitchatMessageRef::BadCluster => {
+                let parts: Parts<NoDigest> = Parts::BadCluster;
+                self.write_parts(version, parts, &mut out)
+            }
+        };
+        written.map(|()| out)
     }
 }
 
@@ -1804,7 +1977,8 @@ mod tests {
             });
             at += 3 + n;
         }
-        let ops = 1 + id_len(&delta.node_deltas[0].chitchat_id) + 16 + 2 * (1 + 2 + 1 + 2 + 9);
+        let ops =
+            1 + id_len(delta.node_deltas[0].chitchat_id.as_id_ref()) + 16 + 2 * (1 + 2 + 1 + 2 + 9);
         assert_eq!(sizes, [16_384, 16_384, 40_000 + ops - 32_768]);
         assert_eq!(decode(&bytes).unwrap(), ack(delta));
     }
