@@ -7,6 +7,10 @@ use std::path::PathBuf;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FieldDescriptorProto};
 
+#[path = "../core/proto/names.rs"]
+mod names;
+use names::{camel_case, snake_case};
+
 const PROTO_DIR: &str = "../core/proto/broker_v1";
 const PROTO_FILES: [&str; 4] = [
     "broker_v1_envelope.proto",
@@ -70,38 +74,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     Ok(())
 }
 
-fn camel_case(name: &str) -> String {
-    name.split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |c| {
-                c.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect()
-}
-
 fn lower_camel(name: &str) -> String {
     let upper = camel_case(name);
     let mut chars = upper.chars();
     chars.next().map_or_else(String::new, |c| {
         c.to_ascii_lowercase().to_string() + chars.as_str()
     })
-}
-
-fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
 }
 
 fn local_type(field: &FieldDescriptorProto) -> Result<String, String> {

@@ -8,6 +8,10 @@ use std::path::PathBuf;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorSet};
 
+#[path = "proto/names.rs"]
+mod names;
+use names::{camel_case, snake_case};
+
 const PROTO_DIR: &str = "proto/broker_v1";
 const PROTO_FILES: [&str; 4] = [
     "broker_v1_envelope.proto",
@@ -47,32 +51,6 @@ fn messages(fds: &FileDescriptorSet) -> impl Iterator<Item = &DescriptorProto> {
 fn message_list(fds: &FileDescriptorSet) -> String {
     let names: Vec<&str> = messages(fds).map(|m| m.name()).collect();
     format!("any_message! {{ {} }}\n", names.join(", "))
-}
-
-fn snake_case(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn camel_case(name: &str) -> String {
-    name.split('_')
-        .map(|part| {
-            let mut chars = part.chars();
-            chars.next().map_or_else(String::new, |c| {
-                c.to_ascii_uppercase().to_string() + chars.as_str()
-            })
-        })
-        .collect()
 }
 
 /// The Rust type name of a `.running_process.broker.v1.Name` reference.

@@ -9,6 +9,10 @@ use std::path::PathBuf;
 use prost_types::field_descriptor_proto::{Label, Type};
 use prost_types::{DescriptorProto, FieldDescriptorProto, FileDescriptorSet};
 
+#[path = "../../core/proto/names.rs"]
+mod names;
+use names::{camel_case, snake_case};
+
 const PROTO_FILES: [&str; 4] = [
     "broker_v1_envelope.proto",
     "broker_v1_admin.proto",
@@ -16,32 +20,6 @@ const PROTO_FILES: [&str; 4] = [
     "broker_v1_service_def.proto",
 ];
 const PACKAGE: &str = "running_process.broker.v1";
-
-fn snake(name: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in name.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-fn camel(name: &str) -> String {
-    name.split('_')
-        .map(|p| {
-            let mut c = p.chars();
-            c.next().map_or_else(String::new, |f| {
-                f.to_ascii_uppercase().to_string() + c.as_str()
-            })
-        })
-        .collect()
-}
 
 /// How a field is shown in C.
 enum Shape {
@@ -123,7 +101,7 @@ fn fields(m: &DescriptorProto) -> Vec<Field> {
 }
 
 fn c_name(message: &str) -> String {
-    format!("wire_broker_{}", snake(message))
+    format!("wire_broker_{}", snake_case(message))
 }
 
 fn generate(fds: &FileDescriptorSet) -> String {
@@ -153,7 +131,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
             o,
             "/// `{}` (type number of `wire_broker_message_*`).\npub const WIRE_BROKER_TYPE_{}: wire_broker_type = {};",
             m.name(),
-            snake(m.name()).to_uppercase(),
+            snake_case(m.name()).to_uppercase(),
             i + 1
         )
         .unwrap();
@@ -220,7 +198,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
     // Views: core message -> C struct.
     for m in &messages {
         let fs = fields(m);
-        let sn = snake(m.name());
+        let sn = snake_case(m.name());
         writeln!(
             o,
             "\npub(crate) fn view_{sn}(m: &v1::{}, cx: &mut Ctx) -> {} {{",
@@ -234,22 +212,22 @@ fn generate(fds: &FileDescriptorSet) -> String {
                 (Shape::Messages(t), _) => writeln!(
                     o,
                     "    let items = m.{n}.iter().map(|x| view_{}(x, cx)).collect();\n    let ({n}, {n}_len) = cx.arena.slice(items);",
-                    snake(t)
+                    snake_case(t)
                 )
                 .unwrap(),
                 (Shape::Message(t), Some(one)) => writeln!(
                     o,
                     "    let {n} = match &m.{one} {{\n        Some(v1::{}::{}::{}(x)) => {{\n            let v = view_{}(x, cx);\n            cx.arena.one(v)\n        }}\n        _ => std::ptr::null(),\n    }};",
-                    snake(m.name()),
-                    camel(one),
-                    camel(n),
-                    snake(t)
+                    snake_case(m.name()),
+                    camel_case(one),
+                    camel_case(n),
+                    snake_case(t)
                 )
                 .unwrap(),
                 (Shape::Message(t), None) => writeln!(
                     o,
                     "    let {n} = match &m.{n} {{\n        Some(x) => {{\n            let v = view_{}(x, cx);\n            cx.arena.one(v)\n        }}\n        None => std::ptr::null(),\n    }};",
-                    snake(t)
+                    snake_case(t)
                 )
                 .unwrap(),
                 (Shape::Strings, _) => writeln!(o, "    let ({n}, {n}_len) = strings_view(&m.{n}, cx);").unwrap(),
@@ -284,7 +262,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
     // Arguments: C struct -> core message.
     for m in &messages {
         let fs = fields(m);
-        let sn = snake(m.name());
+        let sn = snake_case(m.name());
         writeln!(
             o,
             "\npub(crate) unsafe fn arg_{sn}(c: &{}) -> Res<v1::{}> {{\n    let mut m = v1::{}::default();",
@@ -313,13 +291,13 @@ fn generate(fds: &FileDescriptorSet) -> String {
                 (Shape::Messages(t), _) => writeln!(
                     o,
                     "    m.{n} = array_arg(c.{n}, c.{n}_len, \"{what}\")?\n        .iter()\n        .map(|x| arg_{}(x))\n        .collect::<Res<_>>()?;",
-                    snake(t)
+                    snake_case(t)
                 )
                 .unwrap(),
                 (Shape::Message(t), None) => writeln!(
                     o,
                     "    if let Some(x) = c.{n}.as_ref() {{\n        m.{n} = Some(arg_{}(x)?);\n    }}",
-                    snake(t)
+                    snake_case(t)
                 )
                 .unwrap(),
                 (Shape::Message(t), Some(one)) => {
@@ -330,10 +308,10 @@ fn generate(fds: &FileDescriptorSet) -> String {
                         o,
                         "    if let Some(x) = c.{n}.as_ref() {{\n        if m.{one}.is_some() {{\n            return Err(Fail::invalid(P, \"{}.{one}: more than one member set\"));\n        }}\n        m.{one} = Some(v1::{}::{}::{}(arg_{}(x)?));\n    }}",
                         m.name(),
-                        snake(m.name()),
-                        camel(one),
-                        camel(n),
-                        snake(t)
+                        snake_case(m.name()),
+                        camel_case(one),
+                        camel_case(n),
+                        snake_case(t)
                     )
                     .unwrap()
                 }
@@ -344,7 +322,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
     // By type number.
     o.push_str("\n/// The C view of a bare message and its type number.\npub(crate) fn message_view(m: &AnyMessage, cx: &mut Ctx) -> (wire_broker_type, *const c_void) {\n    match m {\n");
     for m in &messages {
-        let sn = snake(m.name());
+        let sn = snake_case(m.name());
         writeln!(
             o,
             "        AnyMessage::{}(x) => {{\n            let v = view_{sn}(x, cx);\n            (WIRE_BROKER_TYPE_{}, cx.arena.one(v).cast())\n        }}",
@@ -355,7 +333,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
     }
     o.push_str("    }\n}\n\n/// The core message of a caller-filled struct of type `t`; `None` for an unknown type.\npub(crate) unsafe fn message_arg(t: wire_broker_type, p: *const c_void) -> Option<Res<AnyMessage>> {\n    Some(match t {\n");
     for m in &messages {
-        let sn = snake(m.name());
+        let sn = snake_case(m.name());
         writeln!(
             o,
             "        WIRE_BROKER_TYPE_{} => arg_{sn}(&*p.cast::<{}>()).map(AnyMessage::{}),",
@@ -371,7 +349,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
             o,
             "    (c\"{}\", WIRE_BROKER_TYPE_{}),",
             m.name(),
-            snake(m.name()).to_uppercase()
+            snake_case(m.name()).to_uppercase()
         )
         .unwrap();
     }

@@ -732,7 +732,9 @@ fn bare_take(kind: &str, tape: &[u32], blob: &[u8]) -> std::result::Result<BareV
             let (layout, _) = layout_of(protocol, rest)?;
             replication::ProtocolMessage::take(&mut r).map(|m| BareValue::Replication(m, layout))
         }
-        (Protocol::Broker, _) => broker::AnyMessage::take(&mut r).map(BareValue::Broker),
+        (Protocol::Broker, _) => {
+            broker::AnyMessage::take(&mut r).map(|m| BareValue::Broker(Box::new(m)))
+        }
         (p, rest) => return Err(unknown_kind(p, rest)),
     };
     finish_take(protocol, &r, value)
@@ -743,7 +745,7 @@ enum BareValue {
     Handshake(dnode::Handshake),
     Preamble(String),
     Replication(replication::ProtocolMessage, replication::Layout),
-    Broker(broker::AnyMessage),
+    Broker(Box<broker::AnyMessage>),
 }
 
 /// Encode the bare message of `kind` JS wrote (`words` tape words, `blob` bytes) into the

@@ -21,7 +21,7 @@ use crate::{named_enum, oneof, record, union, wrapper_union};
 
 macro_rules! defs {
     ($($t:ty),* $(,)?) => {
-        vec![$((<$t as Defined>::NAME, <$t as Defined>::definition())),*]
+        [$((<$t as Defined>::NAME, <$t as Defined>::definition())),*]
     };
 }
 
