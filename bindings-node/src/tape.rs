@@ -369,11 +369,12 @@ macro_rules! union {
     (@name $f:ident $rename:literal) => { $rename.to_string() };
 }
 
-/// An enum whose variants each wrap one record: a variant index, then the record (JS flattens
-/// it under the variant's `type`).
+/// An enum whose variants each wrap one value, crossing as a variant index then the value: the
+/// shape shared by [`wrapper_union!`] and [`oneof!`], which differ only in how JS shows it
+/// (`$tag`) and what the error calls a variant (`$what`).
 #[macro_export]
-macro_rules! wrapper_union {
-    ($ty:ty, $name:literal { $($i:literal $v:ident : $t:ty => $js:literal),* $(,)? }) => {
+macro_rules! indexed_union {
+    ($tag:literal, $what:literal, $ty:ty, $name:literal { $($i:literal $v:ident : $t:ty => $js:literal),* $(,)? }) => {
         impl $crate::tape::Tape for $ty {
             fn put(&self, w: &mut $crate::tape::Writer) {
                 match self {
@@ -386,7 +387,7 @@ macro_rules! wrapper_union {
             fn take(r: &mut $crate::tape::Reader) -> $crate::tape::Take<Self> {
                 Ok(match r.word()? {
                     $($i => Self::$v(<$t as $crate::tape::Tape>::take(r)?),)*
-                    n => return Err(format!("{}: no variant {n}", $name)),
+                    n => return Err(format!("{}: no {} {n}", $name, $what)),
                 })
             }
             fn kind() -> serde_json::Value {
@@ -396,42 +397,22 @@ macro_rules! wrapper_union {
         impl $crate::tape::Defined for $ty {
             const NAME: &'static str = $name;
             fn definition() -> serde_json::Value {
-                serde_json::json!({ "wrapper": [$([$js, <$t as $crate::tape::Tape>::kind()]),*] })
+                serde_json::json!({ ($tag): [$([$js, <$t as $crate::tape::Tape>::kind()]),*] })
             }
         }
     };
 }
 
-/// A prost oneof: `{member: value}` in JS, a member index on the tape.
+/// An enum whose variants each wrap one record (JS flattens it under the variant's `type`).
+#[macro_export]
+macro_rules! wrapper_union {
+    ($($body:tt)*) => { $crate::indexed_union!("wrapper", "variant", $($body)*); };
+}
+
+/// A prost oneof: `{member: value}` in JS.
 #[macro_export]
 macro_rules! oneof {
-    ($ty:ty, $name:literal { $($i:literal $v:ident : $t:ty => $js:literal),* $(,)? }) => {
-        impl $crate::tape::Tape for $ty {
-            fn put(&self, w: &mut $crate::tape::Writer) {
-                match self {
-                    $(Self::$v(m) => {
-                        w.word($i);
-                        <$t as $crate::tape::Tape>::put(m, w);
-                    })*
-                }
-            }
-            fn take(r: &mut $crate::tape::Reader) -> $crate::tape::Take<Self> {
-                Ok(match r.word()? {
-                    $($i => Self::$v(<$t as $crate::tape::Tape>::take(r)?),)*
-                    n => return Err(format!("{}: no member {n}", $name)),
-                })
-            }
-            fn kind() -> serde_json::Value {
-                serde_json::json!({ "ref": $name })
-            }
-        }
-        impl $crate::tape::Defined for $ty {
-            const NAME: &'static str = $name;
-            fn definition() -> serde_json::Value {
-                serde_json::json!({ "oneof": [$([$js, <$t as $crate::tape::Tape>::kind()]),*] })
-            }
-        }
-    };
+    ($($body:tt)*) => { $crate::indexed_union!("oneof", "member", $($body)*); };
 }
 
 /// A closed or open enumeration crossing as its code; JS shows the name (or the number when
