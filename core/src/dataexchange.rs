@@ -43,48 +43,51 @@ pub const TYPE_FILE: u32 = 4;
 /// `TypeTrace`.
 pub const TYPE_TRACE: u32 = 5;
 
-/// One data-exchange frame.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum Frame {
-    /// Type 1. Not validated as UTF-8, like the reference.
-    Text {
-        /// The text bytes.
-        payload: Bytes,
-    },
-    /// Type 2.
-    Binary {
-        /// The bytes.
-        payload: Bytes,
-    },
-    /// Type 3. Not validated as JSON, like the reference.
-    Json {
-        /// The JSON text bytes.
-        payload: Bytes,
-    },
-    /// Type 4.
-    File {
-        /// The file name: raw bytes, since v0.2.1-beta.1 does not require UTF-8. Empty when the
-        /// sender gave none, or when the payload was too short to hold the name.
-        filename: Bytes,
-        /// The file data (after the name).
-        payload: Bytes,
-    },
-    /// Type 5, the payload parsed as the reference's `TraceFrame`.
-    Trace {
-        /// Type of the traced inner frame (any number).
-        inner_type: u32,
-        /// Sender's wall clock in Unix nanoseconds (signed).
-        sent_at_ns: i64,
-        /// The inner frame's payload.
-        payload: Bytes,
-    },
-    /// Any other type number, kept with its raw payload.
-    Unknown {
-        /// The type number (never 1..=5).
-        r#type: u32,
-        /// The raw payload.
-        payload: Bytes,
-    },
+described! {
+    "dataexchange::Frame"
+    /// One data-exchange frame.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum Frame {
+        /// Type 1. Not validated as UTF-8, like the reference.
+        Text as "TypeText" {
+            /// The text bytes.
+            payload: Bytes,
+        },
+        /// Type 2.
+        Binary as "TypeBinary" {
+            /// The bytes.
+            payload: Bytes,
+        },
+        /// Type 3. Not validated as JSON, like the reference.
+        Json as "TypeJSON" {
+            /// The JSON text bytes.
+            payload: Bytes,
+        },
+        /// Type 4.
+        File as "TypeFile" {
+            /// The file name: raw bytes, since v0.2.1-beta.1 does not require UTF-8. Empty when the
+            /// sender gave none, or when the payload was too short to hold the name.
+            filename: Bytes,
+            /// The file data (after the name).
+            payload: Bytes,
+        },
+        /// Type 5, the payload parsed as the reference's `TraceFrame`.
+        Trace as "TypeTrace" {
+            /// Type of the traced inner frame (any number).
+            inner_type: u32,
+            /// Sender's wall clock in Unix nanoseconds (signed).
+            sent_at_ns: i64,
+            /// The inner frame's payload.
+            payload: Bytes,
+        },
+        /// Any other type number, kept with its raw payload.
+        Unknown {
+            /// The type number (never 1..=5).
+            r#type: u32,
+            /// The raw payload.
+            payload: Bytes,
+        },
+    }
 }
 
 impl Frame {

@@ -13,6 +13,10 @@ use std::str::FromStr;
 
 use bytes::BytesMut;
 
+// First: its macros declare the protocols' model types.
+#[macro_use]
+pub mod schema;
+
 mod codec;
 mod error;
 #[cfg(feature = "json")]

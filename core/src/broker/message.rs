@@ -58,6 +58,26 @@ macro_rules! any_message {
             }
         )*
 
+        impl crate::schema::Describe for AnyMessage {
+            const NAME: &'static str = "AnyMessage";
+            fn describe() -> crate::schema::TypeDef {
+                crate::schema::TypeDef {
+                    name: Self::NAME,
+                    rust: "broker::AnyMessage".to_owned(),
+                    doc: "Any message of the v1 package, bare (no framing).".to_owned(),
+                    kind: crate::schema::Kind::Union {
+                        variants: vec![$(crate::schema::Variant {
+                            name: stringify!($name),
+                            rust: stringify!($name),
+                            doc: String::new(),
+                            fields: Vec::new(),
+                            wraps: Some(stringify!($name)),
+                        }),*],
+                    },
+                }
+            }
+        }
+
         impl AnyMessage {
             /// Every message type name of the package, in `.proto` order.
             pub const TYPE_NAMES: &'static [&'static str] = &[$(stringify!($name)),*];

@@ -43,6 +43,7 @@ use crate::{Codec, Error, ErrorKind, Limits, Protocol, Result};
 mod json;
 mod message;
 mod payload;
+pub(crate) mod schema;
 
 pub use message::{decode_message, encode_message, AnyMessage, BrokerMessage};
 pub use payload::{Payload, PayloadSchema, ProbeResponse, PROBE_NONCE_LEN};

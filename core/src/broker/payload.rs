@@ -98,23 +98,26 @@ impl PayloadSchema {
     }
 }
 
-/// A decoded payload.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Payload {
-    /// See [`PayloadSchema::Hello`].
-    Hello(Hello),
-    /// See [`PayloadSchema::HelloReply`].
-    HelloReply(HelloReply),
-    /// See [`PayloadSchema::AdminRequest`].
-    AdminRequest(AdminRequest),
-    /// See [`PayloadSchema::AdminReply`].
-    AdminReply(AdminReply),
-    /// See [`PayloadSchema::HandoffOffer`].
-    HandoffOffer(HandoffOffer),
-    /// See [`PayloadSchema::HandoffAck`].
-    HandoffAck(HandoffAck),
-    /// See [`PayloadSchema::ProbeResponse`].
-    ProbeResponse(ProbeResponse),
+described! {
+    "broker::Payload"
+    /// A decoded payload.
+    #[derive(Debug, Clone, PartialEq)]
+    pub enum Payload {
+        /// See [`PayloadSchema::Hello`].
+        Hello(Hello),
+        /// See [`PayloadSchema::HelloReply`].
+        HelloReply(HelloReply),
+        /// See [`PayloadSchema::AdminRequest`].
+        AdminRequest(AdminRequest),
+        /// See [`PayloadSchema::AdminReply`].
+        AdminReply(AdminReply),
+        /// See [`PayloadSchema::HandoffOffer`].
+        HandoffOffer(HandoffOffer),
+        /// See [`PayloadSchema::HandoffAck`].
+        HandoffAck(HandoffAck),
+        /// See [`PayloadSchema::ProbeResponse`].
+        ProbeResponse(ProbeResponse),
+    }
 }
 
 impl Payload {
@@ -145,18 +148,21 @@ impl Payload {
     }
 }
 
-/// The payload of a probe response (0xB232 RESPONSE), as `endpoint_probe_response_frame` writes
-/// it: the request's nonce, a prost `DaemonProcess`, then a hand-appended legacy field 3
-/// (`1a 20` + SHA-256) that current `DaemonProcess` decoders skip.
-#[derive(Debug, Clone, PartialEq)]
-pub struct ProbeResponse {
-    /// The 32-byte nonce echoed from the probe request.
-    pub nonce: Bytes,
-    /// The backend's process description (every field but the legacy field 3).
-    pub daemon_process: DaemonProcess,
-    /// Every field-3 record found after the nonce, raw (key, length and value), in order;
-    /// empty when there is none. Written after the `DaemonProcess` fields.
-    pub legacy_tag3_sha256_field: Bytes,
+described! {
+    "broker::ProbeResponse"
+    /// The payload of a probe response (0xB232 RESPONSE), as `endpoint_probe_response_frame` writes
+    /// it: the request's nonce, a prost `DaemonProcess`, then a hand-appended legacy field 3
+    /// (`1a 20` + SHA-256) that current `DaemonProcess` decoders skip.
+    #[derive(Debug, Clone, PartialEq)]
+    pub struct ProbeResponse {
+        /// The 32-byte nonce echoed from the probe request.
+        pub nonce: Bytes,
+        /// The backend's process description (every field but the legacy field 3).
+        pub daemon_process: DaemonProcess,
+        /// Every field-3 record found after the nonce, raw (key, length and value), in order;
+        /// empty when there is none. Written after the `DaemonProcess` fields.
+        pub legacy_tag3_sha256_field: Bytes,
+    }
 }
 
 impl ProbeResponse {

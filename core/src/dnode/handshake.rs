@@ -33,27 +33,36 @@ pub const CAP_AD_MAX_NAME_LEN: usize = 256;
 /// `CAP_AD_MAX_VALUE_LEN` (bytes).
 pub const CAP_AD_MAX_VALUE_LEN: usize = 16 * 1024;
 
-/// Peer-handshake payload: the capability advertisement.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Handshake {
-    /// The advertised capabilities.
-    pub capabilities: CapabilityAd,
+described! {
+    "dnode::Handshake"
+    /// Peer-handshake payload: the capability advertisement.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    pub struct Handshake {
+        /// The advertised capabilities.
+        pub capabilities: CapabilityAd,
+    }
 }
 
-/// `CapabilityAd`: the advertised capabilities, in wire order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct CapabilityAd {
-    /// The entries.
-    pub entries: Vec<CapabilityAdEntry>,
+described! {
+    "dnode::CapabilityAd"
+    /// `CapabilityAd`: the advertised capabilities, in wire order.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    pub struct CapabilityAd {
+        /// The entries.
+        pub entries: Vec<CapabilityAdEntry>,
+    }
 }
 
-/// `CapabilityAdEntry`: a capability name and its supported value blobs.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct CapabilityAdEntry {
-    /// ASCII capability name.
-    pub name: String,
-    /// Opaque, capability-defined values in preference order.
-    pub supported: Vec<Bytes>,
+described! {
+    "dnode::CapabilityAdEntry"
+    /// `CapabilityAdEntry`: a capability name and its supported value blobs.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct CapabilityAdEntry {
+        /// ASCII capability name.
+        pub name: String,
+        /// Opaque, capability-defined values in preference order.
+        pub supported: Vec<Bytes>,
+    }
 }
 
 struct Reader<'a> {

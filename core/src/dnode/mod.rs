@@ -137,6 +137,15 @@ dmsg_types! {
     RampPrepare = 23 => "RAMP_PREPARE", "23, the port's `RampPrepare`.";
 }
 
+described_enum!(
+    DmsgType,
+    "dnode::DmsgType",
+    "`dmsg_type_t`: C's 0..=13 and the Rust port's 14..=23; other values are kept as numbers.",
+    open: true,
+    repr: U8,
+    values: (0..=u8::MAX).filter_map(|n| DmsgType::from_u8(n).name().map(|name| (n, name)))
+);
+
 impl DmsgType {
     /// Where `dmsg_process` sends a message of this type.
     pub const fn dispatch(self) -> DmsgDispatch {
@@ -210,43 +219,49 @@ impl Flavour {
     }
 }
 
-/// A DNODE header without its payload (`struct dmsg` minus the payload), for relays.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct DmsgHeader {
-    /// Message id.
-    pub id: u64,
-    /// Message type.
-    pub r#type: DmsgType,
-    /// Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
-    pub flags: u8,
-    /// Version, passed through (writers emit [`VERSION_10`]).
-    pub version: u8,
-    /// Sender and receiver are in the same datacenter.
-    pub same_dc: bool,
-    /// The data field (mlen = its length). Empty on encode means the writer's placeholder.
-    pub data: Bytes,
-    /// Declared payload length.
-    pub plen: u32,
+described! {
+    "dnode::DmsgHeader"
+    /// A DNODE header without its payload (`struct dmsg` minus the payload), for relays.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct DmsgHeader {
+        /// Message id.
+        pub id: u64,
+        /// Message type.
+        pub r#type: DmsgType,
+        /// Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
+        pub flags: u8,
+        /// Version, passed through (writers emit [`VERSION_10`]).
+        pub version: u8,
+        /// Sender and receiver are in the same datacenter.
+        pub same_dc: bool,
+        /// The data field (mlen = its length). Empty on encode means the writer's placeholder.
+        pub data: Bytes,
+        /// Declared payload length.
+        pub plen: u32,
+    }
 }
 
-/// One DNODE message: header fields and the plen-framed payload.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct Dmsg {
-    /// Message id.
-    pub id: u64,
-    /// Message type.
-    pub r#type: DmsgType,
-    /// Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
-    pub flags: u8,
-    /// Version, passed through (writers emit [`VERSION_10`]).
-    pub version: u8,
-    /// Sender and receiver are in the same datacenter.
-    pub same_dc: bool,
-    /// The data field: a placeholder byte or the RSA-wrapped AES key; mlen is its length.
-    /// Empty on encode means the codec's [`Flavour`] placeholder.
-    pub data: Bytes,
-    /// The payload; plen is its length.
-    pub payload: Bytes,
+described! {
+    "dnode::Dmsg"
+    /// One DNODE message: header fields and the plen-framed payload.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct Dmsg {
+        /// Message id.
+        pub id: u64,
+        /// Message type.
+        pub r#type: DmsgType,
+        /// Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
+        pub flags: u8,
+        /// Version, passed through (writers emit [`VERSION_10`]).
+        pub version: u8,
+        /// Sender and receiver are in the same datacenter.
+        pub same_dc: bool,
+        /// The data field: a placeholder byte or the RSA-wrapped AES key; mlen is its length.
+        /// Empty on encode means the codec's [`Flavour`] placeholder.
+        pub data: Bytes,
+        /// The payload; plen is its length.
+        pub payload: Bytes,
+    }
 }
 
 impl Dmsg {

@@ -1,0 +1,252 @@
+//! Each protocol's entry: its types (from their [`Describe`] impls), operations, options and
+//! constants.
+
+use super::{Constant, Describe, Operation, OptionDef, Param, ProtocolSchema, Ty, TypeDef};
+use crate::{broker, dataexchange, dnode, Protocol};
+
+/// The description of every protocol, in protocol number order.
+pub fn schema() -> Vec<ProtocolSchema> {
+    vec![dnode(), broker(), dataexchange()]
+}
+
+fn types<const N: usize>(defs: [TypeDef; N]) -> Vec<TypeDef> {
+    defs.into()
+}
+
+fn op(
+    name: &'static str,
+    doc: &'static str,
+    args: &[(&'static str, Ty)],
+    returns: &[(&'static str, Ty)],
+    options: bool,
+) -> Operation {
+    let params = |list: &[(&'static str, Ty)]| {
+        list.iter()
+            .map(|(name, ty)| Param {
+                name,
+                ty: ty.clone(),
+            })
+            .collect()
+    };
+    Operation {
+        name,
+        doc,
+        args: params(args),
+        returns: params(returns),
+        options,
+    }
+}
+
+fn constant(name: &'static str, value: u64, doc: &'static str) -> Constant {
+    Constant { name, value, doc }
+}
+
+fn reference(name: &'static str) -> Ty {
+    Ty::Ref(name)
+}
+
+fn dnode() -> ProtocolSchema {
+    use dnode::{CapabilityAd, CapabilityAdEntry, Dmsg, DmsgHeader, DmsgType, Handshake};
+    ProtocolSchema {
+        protocol: Protocol::Dnode,
+        frame: Dmsg::NAME,
+        types: types([
+            DmsgType::describe(),
+            Dmsg::describe(),
+            DmsgHeader::describe(),
+            CapabilityAdEntry::describe(),
+            CapabilityAd::describe(),
+            Handshake::describe(),
+        ]),
+        operations: vec![
+            op(
+                "parse_header",
+                "Parse the header at the start of `data`: the header and its length in bytes, \
+                 or none when `data` ends inside the header.",
+                &[("data", Ty::Bytes)],
+                &[
+                    ("header", reference(DmsgHeader::NAME)),
+                    ("header_length", Ty::U64),
+                ],
+                true,
+            ),
+            op(
+                "encode_header",
+                "The bytes of a header alone (the payload follows it on the wire).",
+                &[("header", reference(DmsgHeader::NAME))],
+                &[("data", Ty::Bytes)],
+                true,
+            ),
+            op(
+                "header_to_json",
+                "The canonical JSON of a header.",
+                &[("header", reference(DmsgHeader::NAME))],
+                &[("json", Ty::Text)],
+                false,
+            ),
+            op(
+                "header_from_json",
+                "A header from its canonical JSON.",
+                &[("json", Ty::Text)],
+                &[("header", reference(DmsgHeader::NAME))],
+                false,
+            ),
+            op(
+                "decode_handshake",
+                "Decode a `DHS1` handshake payload.",
+                &[("data", Ty::Bytes)],
+                &[("handshake", reference(Handshake::NAME))],
+                false,
+            ),
+            op(
+                "encode_handshake",
+                "Encode a handshake payload.",
+                &[("handshake", reference(Handshake::NAME))],
+                &[("data", Ty::Bytes)],
+                false,
+            ),
+            op(
+                "handshake_to_json",
+                "The canonical JSON of a handshake payload.",
+                &[("handshake", reference(Handshake::NAME))],
+                &[("json", Ty::Text)],
+                false,
+            ),
+            op(
+                "handshake_from_json",
+                "A handshake payload from its canonical JSON.",
+                &[("json", Ty::Text)],
+                &[("handshake", reference(Handshake::NAME))],
+                false,
+            ),
+        ],
+        options: vec![OptionDef {
+            name: "flavour",
+            values: vec![dnode::Flavour::Plain.name(), dnode::Flavour::Gossip.name()],
+            default: dnode::Flavour::default().name().to_owned(),
+            doc: "The placeholder an empty data field is written as: `d` (plain) or `a` \
+                  (gossip).",
+        }],
+        constants: vec![
+            constant(
+                "MAX_FRAME_SIZE",
+                dnode::MAX_FRAME_SIZE,
+                "Default limit of mlen and plen.",
+            ),
+            constant(
+                "DMSG_FLAG_ENCRYPTED",
+                u64::from(dnode::DMSG_FLAG_ENCRYPTED),
+                "Flag bit: the payload is encrypted.",
+            ),
+            constant(
+                "DMSG_FLAG_COMPRESSED",
+                u64::from(dnode::DMSG_FLAG_COMPRESSED),
+                "Flag bit: the payload is compressed.",
+            ),
+        ],
+    }
+}
+
+fn dataexchange() -> ProtocolSchema {
+    use dataexchange::Frame;
+    ProtocolSchema {
+        protocol: Protocol::Dataexchange,
+        frame: Frame::NAME,
+        types: types([Frame::describe()]),
+        operations: vec![
+            op(
+                "frame_type",
+                "The type number a frame has on the wire.",
+                &[("frame", reference(Frame::NAME))],
+                &[("frame_type", Ty::U32)],
+                false,
+            ),
+            op(
+                "type_name",
+                "The reference's `TypeName`: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, else \
+                 `UNKNOWN(n)`.",
+                &[("frame_type", Ty::U32)],
+                &[("name", Ty::Text)],
+                false,
+            ),
+            op(
+                "read_trace_payload",
+                "The reference's `ReadTracePayload` over a raw type number and payload.",
+                &[("frame_type", Ty::U32), ("payload", Ty::Bytes)],
+                &[
+                    ("inner_type", Ty::U32),
+                    ("sent_at_ns", Ty::I64),
+                    ("payload", Ty::Bytes),
+                ],
+                false,
+            ),
+        ],
+        options: vec![],
+        constants: vec![constant(
+            "MAX_FRAME_SIZE",
+            dataexchange::MAX_FRAME_SIZE,
+            "Default limit of a frame's payload length.",
+        )],
+    }
+}
+
+fn broker() -> ProtocolSchema {
+    use broker::{AnyMessage, Framed, Payload};
+    ProtocolSchema {
+        protocol: Protocol::Broker,
+        frame: Framed::NAME,
+        types: broker::schema::types(),
+        operations: vec![
+            op(
+                "decode_message",
+                "Decode a bare message (prost bytes, no framing) of the type named `type_name`.",
+                &[("type_name", Ty::Text), ("data", Ty::Bytes)],
+                &[("message", reference(AnyMessage::NAME))],
+                false,
+            ),
+            op(
+                "encode_message",
+                "Encode a bare message (prost bytes, no framing).",
+                &[("message", reference(AnyMessage::NAME))],
+                &[("data", Ty::Bytes)],
+                false,
+            ),
+            op(
+                "message_to_json",
+                "The canonical JSON of a bare message.",
+                &[("message", reference(AnyMessage::NAME))],
+                &[("json", Ty::Text)],
+                false,
+            ),
+            op(
+                "message_from_json",
+                "A bare message from its canonical JSON.",
+                &[("json", Ty::Text)],
+                &[("message", reference(AnyMessage::NAME))],
+                false,
+            ),
+            op(
+                "payload_message",
+                "A frame's payload decoded by the schema its `payload_protocol` and `kind` \
+                 announce: none for opaque payloads, `malformed` when the payload is not that \
+                 message.",
+                &[("frame", reference(broker::Frame::NAME))],
+                &[("payload", Ty::Option(Box::new(reference(Payload::NAME))))],
+                false,
+            ),
+        ],
+        options: vec![],
+        constants: vec![
+            constant(
+                "MAX_FRAME_BYTES",
+                broker::MAX_FRAME_BYTES,
+                "Largest body the broker accepts (the default limit).",
+            ),
+            constant(
+                "MAX_HELLO_BYTES",
+                broker::MAX_HELLO_BYTES,
+                "Largest body of the first (Hello) frame the broker reads.",
+            ),
+        ],
+    }
+}
