@@ -375,10 +375,11 @@ pub extern "C" fn wire_frame_encode(
         // SAFETY: the caller gives a live handle.
         let frame = unsafe { arg(frame, "frame")? };
         let Held::Frame(f, codec) = frame.held() else {
-            return Err(Fail::invalid(
-                Protocol::Dnode,
+            return Err(wire_core::Error::without_protocol(
+                wire_core::ErrorKind::InvalidArgument,
                 "not a frame handle: use the helper's own encoder",
-            ));
+            )
+            .into());
         };
         let bytes = wire_core::encode_to_vec(&mut codec.clone(), f)?;
         // SAFETY: the caller gives `cap` writable bytes at `out` and a writable `out_len`.

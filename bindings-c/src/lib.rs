@@ -462,13 +462,18 @@ pub extern "C" fn wire_last_error_offset(offset: *mut u64) -> bool {
 #[no_mangle]
 pub extern "C" fn wire_last_error_protocol(protocol: *mut wire_protocol) -> bool {
     ffi_value(false, || {
-        LAST_ERROR.with(|last| match (&last.borrow().error, protocol.is_null()) {
-            (Some(e), false) => {
-                // SAFETY: checked non-NULL; the caller gives a writable wire_protocol.
-                unsafe { *protocol = e.protocol().number() };
-                true
+        LAST_ERROR.with(|last| {
+            match (
+                last.borrow().error.as_ref().and_then(Error::protocol),
+                protocol.is_null(),
+            ) {
+                (Some(p), false) => {
+                    // SAFETY: checked non-NULL; the caller gives a writable wire_protocol.
+                    unsafe { *protocol = p.number() };
+                    true
+                }
+                _ => false,
             }
-            _ => false,
         })
     })
 }

@@ -80,8 +80,8 @@ fn emit(
 
 fn copy_out(out: &Out, buffers: Option<&mut Buffers>) -> i32 {
     let Some(Buffers { tape, spill, .. }) = buffers else {
-        return fail(WireError::invalid_argument(
-            Protocol::Dnode,
+        return fail(WireError::without_protocol(
+            ErrorKind::InvalidArgument,
             "registerBuffers was never called",
         ));
     };
@@ -156,20 +156,20 @@ pub fn take_encoded(mut dst: Uint8ArraySlice) -> i32 {
     })
 }
 
-/// The last error: `[code, protocol, offset or -1, reason]`.
+/// The last error: `[code, protocol or null, offset or -1, reason]`.
 #[napi(catch_unwind)]
-pub fn last_error() -> (String, String, f64, String) {
+pub fn last_error() -> (String, Option<String>, f64, String) {
     let e = LAST_ERROR.with(|l| l.borrow_mut().take());
     match e {
         Some(e) => (
             format!("WIRE_{}", e.code().to_ascii_uppercase()),
-            e.protocol().name().to_owned(),
+            e.protocol().map(|p| p.name().to_owned()),
             e.offset().map_or(-1.0, |o| o as f64),
             e.reason().to_owned(),
         ),
         None => (
             "WIRE_INVALID_ARGUMENT".into(),
-            String::new(),
+            None,
             -1.0,
             "no error recorded".into(),
         ),
@@ -597,7 +597,7 @@ fn bare_kind(kind: &str) -> std::result::Result<(Protocol, &str), WireError> {
     let (protocol, rest) = kind.split_once('.').unwrap_or((kind, ""));
     let protocol: Protocol = protocol
         .parse()
-        .map_err(|e: String| WireError::invalid_argument(Protocol::Dnode, e))?;
+        .map_err(|e: String| WireError::without_protocol(ErrorKind::InvalidArgument, e))?;
     Ok((protocol, rest))
 }
 

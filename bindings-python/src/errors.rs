@@ -92,7 +92,7 @@ pub fn to_py(py: Python<'_>, e: &Error) -> PyErr {
     let value = err.value(py);
     let attributes = (|| -> PyResult<()> {
         value.setattr("code", e.code())?;
-        value.setattr("protocol", e.protocol().name())?;
+        value.setattr("protocol", e.protocol().map(|p| p.name()))?;
         value.setattr("offset", e.offset())?;
         value.setattr("reason", e.reason())
     })();

@@ -102,7 +102,7 @@ impl From<Error> for Failure {
     fn from(e: Error) -> Self {
         Failure {
             code: e.code(),
-            protocol: Some(e.protocol()),
+            protocol: e.protocol(),
             offset: e.offset(),
             message: e.reason().to_string(),
         }

@@ -75,7 +75,7 @@ impl fmt::Display for ErrorKind {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Error {
     kind: ErrorKind,
-    protocol: Protocol,
+    protocol: Option<Protocol>,
     offset: Option<usize>,
     reason: Cow<'static, str>,
 }
@@ -88,7 +88,18 @@ impl Error {
     pub fn new(protocol: Protocol, kind: ErrorKind, reason: impl Into<Cow<'static, str>>) -> Self {
         Error {
             kind,
-            protocol,
+            protocol: Some(protocol),
+            offset: None,
+            reason: reason.into(),
+        }
+    }
+
+    /// An error of no protocol: a caller's argument that names none (an unknown protocol name,
+    /// a handle of the wrong kind).
+    pub fn without_protocol(kind: ErrorKind, reason: impl Into<Cow<'static, str>>) -> Self {
+        Error {
+            kind,
+            protocol: None,
             offset: None,
             reason: reason.into(),
         }
@@ -166,8 +177,8 @@ impl Error {
         self.kind.code()
     }
 
-    /// The protocol whose codec raised the error.
-    pub fn protocol(&self) -> Protocol {
+    /// The protocol whose codec raised the error; `None` for an error of no protocol.
+    pub fn protocol(&self) -> Option<Protocol> {
         self.protocol
     }
 
@@ -184,7 +195,10 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{} {}", self.protocol, self.kind)?;
+        match self.protocol {
+            Some(protocol) => write!(f, "{protocol} {}", self.kind)?,
+            None => write!(f, "{}", self.kind)?,
+        }
         if let Some(offset) = self.offset {
             write!(f, " at offset {offset}")?;
         }
