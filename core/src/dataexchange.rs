@@ -556,3 +556,28 @@ mod tests {
         assert_eq!(type_name(u32::MAX), "UNKNOWN(4294967295)");
     }
 }
+
+/// The protocol's operations besides the codec's, in the calling convention every binding's
+/// generated layer uses (see [`crate::schema::Operation`]).
+pub mod ops {
+    use bytes::Bytes;
+
+    use super::Frame;
+    use crate::Result;
+
+    /// The type number a frame has on the wire.
+    pub fn frame_type(frame: &Frame) -> Result<u32> {
+        Ok(frame.frame_type())
+    }
+
+    /// The reference's `TypeName`.
+    pub fn type_name(frame_type: u32) -> Result<String> {
+        Ok(super::type_name(frame_type))
+    }
+
+    /// The reference's `ReadTracePayload`: the inner type, the send time and the inner payload
+    /// (a slice of `payload`).
+    pub fn read_trace_payload(frame_type: u32, payload: &Bytes) -> Result<(u32, i64, Bytes)> {
+        super::read_trace_payload(frame_type, payload)
+    }
+}

@@ -42,6 +42,7 @@ use crate::{Codec, Error, ErrorKind, Limits, Protocol, Result};
 #[cfg(feature = "json")]
 mod json;
 mod message;
+pub mod ops;
 mod payload;
 pub(crate) mod schema;
 

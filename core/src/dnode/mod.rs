@@ -31,6 +31,7 @@ use crate::{codec, Codec, Error, ErrorKind, Limits, Protocol, Result};
 mod handshake;
 #[cfg(feature = "json")]
 mod json;
+pub mod ops;
 
 pub use handshake::{
     CapabilityAd, CapabilityAdEntry, Handshake, CAP_AD_MAGIC, CAP_AD_MAX_ENTRIES,

@@ -46,6 +46,8 @@ pub enum Ty {
     Text,
     /// A socket address (`std::net::SocketAddr`), shown as text (`"ip:port"`, `"[ip6]:port"`).
     SocketAddr,
+    /// A JSON value (`serde_json::Value`): a canonical JSON document, native in each language.
+    Json,
     /// Another type of the same protocol, by name.
     Ref(&'static str),
     /// A list.
@@ -167,6 +169,12 @@ pub struct Param {
 
 /// A protocol operation besides the standard ones (`encode`, `decode`, `Decoder`, `to_json`,
 /// `from_json`), offered by every binding under the same name.
+///
+/// It is implemented by `wire_core::<protocol>::ops::<name>`: the protocol's codec first (by
+/// reference) when `options` is set, then the arguments in order: numbers and `bool` by value,
+/// everything else by reference (`&Bytes`, `&str`, `&serde_json::Value`, `&T`); it returns
+/// `Result<R>`, with R the one result or a tuple of the results, inside an `Option` when
+/// `optional` is set (bytes as `Bytes`, text as `String`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 #[cfg_attr(feature = "json", derive(serde::Serialize))]
 pub struct Operation {
@@ -180,6 +188,8 @@ pub struct Operation {
     pub returns: Vec<Param>,
     /// Whether it takes the protocol's options (limits and codec options).
     pub options: bool,
+    /// Whether the results may be absent as a whole (`None` / `null` / a NULL handle).
+    pub optional: bool,
 }
 
 /// A codec option taken by name (`AnyCodec::set_option`).

@@ -20,6 +20,18 @@ fn op(
     returns: &[(&'static str, Ty)],
     options: bool,
 ) -> Operation {
+    op_maybe(name, doc, args, returns, options, false)
+}
+
+/// An operation whose results may be absent as a whole.
+fn op_maybe(
+    name: &'static str,
+    doc: &'static str,
+    args: &[(&'static str, Ty)],
+    returns: &[(&'static str, Ty)],
+    options: bool,
+    optional: bool,
+) -> Operation {
     let params = |list: &[(&'static str, Ty)]| {
         list.iter()
             .map(|(name, ty)| Param {
@@ -34,6 +46,7 @@ fn op(
         args: params(args),
         returns: params(returns),
         options,
+        optional,
     }
 }
 
@@ -59,7 +72,7 @@ fn dnode() -> ProtocolSchema {
             Handshake::describe(),
         ]),
         operations: vec![
-            op(
+            op_maybe(
                 "parse_header",
                 "Parse the header at the start of `data`: the header and its length in bytes, \
                  or none when `data` ends inside the header.",
@@ -68,6 +81,7 @@ fn dnode() -> ProtocolSchema {
                     ("header", reference(DmsgHeader::NAME)),
                     ("header_length", Ty::U64),
                 ],
+                true,
                 true,
             ),
             op(
@@ -81,13 +95,13 @@ fn dnode() -> ProtocolSchema {
                 "header_to_json",
                 "The canonical JSON of a header.",
                 &[("header", reference(DmsgHeader::NAME))],
-                &[("json", Ty::Text)],
+                &[("json", Ty::Json)],
                 false,
             ),
             op(
                 "header_from_json",
                 "A header from its canonical JSON.",
-                &[("json", Ty::Text)],
+                &[("json", Ty::Json)],
                 &[("header", reference(DmsgHeader::NAME))],
                 false,
             ),
@@ -96,6 +110,13 @@ fn dnode() -> ProtocolSchema {
                 "Decode a `DHS1` handshake payload.",
                 &[("data", Ty::Bytes)],
                 &[("handshake", reference(Handshake::NAME))],
+                false,
+            ),
+            op(
+                "decode_handshake_prefix",
+                "Decode the handshake payload at the start of `data`, and the bytes it used.",
+                &[("data", Ty::Bytes)],
+                &[("handshake", reference(Handshake::NAME)), ("used", Ty::U64)],
                 false,
             ),
             op(
@@ -109,13 +130,13 @@ fn dnode() -> ProtocolSchema {
                 "handshake_to_json",
                 "The canonical JSON of a handshake payload.",
                 &[("handshake", reference(Handshake::NAME))],
-                &[("json", Ty::Text)],
+                &[("json", Ty::Json)],
                 false,
             ),
             op(
                 "handshake_from_json",
                 "A handshake payload from its canonical JSON.",
-                &[("json", Ty::Text)],
+                &[("json", Ty::Json)],
                 &[("handshake", reference(Handshake::NAME))],
                 false,
             ),
@@ -215,24 +236,25 @@ fn broker() -> ProtocolSchema {
                 "message_to_json",
                 "The canonical JSON of a bare message.",
                 &[("message", reference(AnyMessage::NAME))],
-                &[("json", Ty::Text)],
+                &[("json", Ty::Json)],
                 false,
             ),
             op(
                 "message_from_json",
                 "A bare message from its canonical JSON.",
-                &[("json", Ty::Text)],
+                &[("json", Ty::Json)],
                 &[("message", reference(AnyMessage::NAME))],
                 false,
             ),
-            op(
+            op_maybe(
                 "payload_message",
                 "A frame's payload decoded by the schema its `payload_protocol` and `kind` \
                  announce: none for opaque payloads, `malformed` when the payload is not that \
                  message.",
                 &[("frame", reference(broker::Frame::NAME))],
-                &[("payload", Ty::Option(Box::new(reference(Payload::NAME))))],
+                &[("payload", reference(Payload::NAME))],
                 false,
+                true,
             ),
         ],
         options: vec![],
