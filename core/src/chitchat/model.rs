@@ -48,39 +48,45 @@ impl ProtocolVersion {
     }
 }
 
-/// `ChitchatEnvelope`: one message with the protocol version of its header.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct ChitchatEnvelope {
-    /// Protocol version (header byte 2).
-    pub version: ProtocolVersion,
-    /// The message.
-    pub message: ChitchatMessage,
+described! {
+    "chitchat::ChitchatEnvelope"
+    /// `ChitchatEnvelope`: one message with the protocol version of its header.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct ChitchatEnvelope {
+        /// Protocol version (header byte 2).
+        pub version: ProtocolVersion,
+        /// The message.
+        pub message: ChitchatMessage,
+    }
 }
 
-/// `ChitchatMessage`: the steps of the scuttlebutt handshake.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ChitchatMessage {
-    /// Type 0: node A sends its digest (on the wire: digest, then cluster_id).
-    Syn {
-        /// The sender's cluster.
-        cluster_id: String,
-        /// The sender's digest.
-        digest: Digest,
-    },
-    /// Type 1: node B answers with its digest and a delta for A.
-    SynAck {
-        /// B's digest.
-        digest: Digest,
-        /// What A is missing.
-        delta: Delta,
-    },
-    /// Type 2: node A answers with a delta for B.
-    Ack {
-        /// What B is missing.
-        delta: Delta,
-    },
-    /// Type 3: the Syn came from another cluster.
-    BadCluster,
+described! {
+    "chitchat::ChitchatMessage"
+    /// `ChitchatMessage`: the steps of the scuttlebutt handshake.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ChitchatMessage {
+        /// Type 0: node A sends its digest (on the wire: digest, then cluster_id).
+        Syn {
+            /// The sender's cluster.
+            cluster_id: String,
+            /// The sender's digest.
+            digest: Digest,
+        },
+        /// Type 1: node B answers with its digest and a delta for A.
+        SynAck {
+            /// B's digest.
+            digest: Digest,
+            /// What A is missing.
+            delta: Delta,
+        },
+        /// Type 2: node A answers with a delta for B.
+        Ack {
+            /// What B is missing.
+            delta: Delta,
+        },
+        /// Type 3: the Syn came from another cluster.
+        BadCluster,
+    }
 }
 
 impl ChitchatMessage {
@@ -105,34 +111,43 @@ impl ChitchatMessage {
     }
 }
 
-/// `ChitchatId`. Its order (derived, as in the crate) is the digest's wire order: node_id
-/// bytes, generation_id, then the address (every IPv4 before every IPv6, then ip, then port).
-#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct ChitchatId {
-    /// Unique across the cluster.
-    pub node_id: String,
-    /// Incremented each time the node rejoins.
-    pub generation_id: u64,
-    /// Where peers gossip with the node. IPv6 flow info and scope id are not carried.
-    pub gossip_advertise_addr: SocketAddr,
+described! {
+    "chitchat::ChitchatId"
+    /// `ChitchatId`. Its order (derived, as in the crate) is the digest's wire order: node_id
+    /// bytes, generation_id, then the address (every IPv4 before every IPv6, then ip, then port).
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+    pub struct ChitchatId {
+        /// Unique across the cluster.
+        pub node_id: String,
+        /// Incremented each time the node rejoins.
+        pub generation_id: u64,
+        /// Where peers gossip with the node. IPv6 flow info and scope id are not carried.
+        pub gossip_advertise_addr: SocketAddr,
+    }
 }
 
-/// `NodeDigest`: what a peer knows of one node.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
-pub struct NodeDigest {
-    /// The crate's `Heartbeat(u64)`.
-    pub heartbeat: u64,
-    /// Versions up to this one may have been garbage-collected.
-    pub last_gc_version: u64,
-    /// Highest version known.
-    pub max_version: u64,
+described! {
+    "chitchat::NodeDigest"
+    /// `NodeDigest`: what a peer knows of one node.
+    #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+    pub struct NodeDigest {
+        /// The crate's `Heartbeat(u64)`.
+        pub heartbeat: u64,
+        /// Versions up to this one may have been garbage-collected.
+        pub last_gc_version: u64,
+        /// Highest version known.
+        pub max_version: u64,
+    }
 }
 
-/// `Digest`: one entry per node, in `ChitchatId` order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Digest {
-    /// The entries.
-    pub node_digests: BTreeMap<ChitchatId, NodeDigest>,
+described! {
+    "chitchat::Digest"
+    /// `Digest`: one entry per node, in `ChitchatId` order.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    pub struct Digest {
+        /// The entries.
+        pub node_digests: BTreeMap<ChitchatId, NodeDigest>,
+    }
 }
 
 /// One digest entry in memory the caller owns: what an encoder needs of a `(ChitchatId,
@@ -208,40 +223,49 @@ impl ChitchatId {
     }
 }
 
-/// `Delta`: node updates in send order.
-#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
-pub struct Delta {
-    /// The node updates.
-    pub node_deltas: Vec<NodeDelta>,
+described! {
+    "chitchat::Delta"
+    /// `Delta`: node updates in send order.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+    pub struct Delta {
+        /// The node updates.
+        pub node_deltas: Vec<NodeDelta>,
+    }
 }
 
-/// `NodeDelta`: the updates of one node.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct NodeDelta {
-    /// The node.
-    pub chitchat_id: ChitchatId,
-    /// Every record after this version is in the delta (0 = reset).
-    pub from_version_excluded: u64,
-    /// The sender's GC watermark for the node.
-    pub last_gc_version: u64,
-    /// Key-value updates, versions strictly increasing.
-    pub key_values: Vec<KeyValueMutation>,
-    /// The last kv's version when there are key-values; else travels as `SetMaxVersion` when
-    /// over 0.
-    pub max_version: u64,
+described! {
+    "chitchat::NodeDelta"
+    /// `NodeDelta`: the updates of one node.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct NodeDelta {
+        /// The node.
+        pub chitchat_id: ChitchatId,
+        /// Every record after this version is in the delta (0 = reset).
+        pub from_version_excluded: u64,
+        /// The sender's GC watermark for the node.
+        pub last_gc_version: u64,
+        /// Key-value updates, versions strictly increasing.
+        pub key_values: Vec<KeyValueMutation>,
+        /// The last kv's version when there are key-values; else travels as `SetMaxVersion` when
+        /// over 0.
+        pub max_version: u64,
+    }
 }
 
-/// `KeyValueMutation`.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct KeyValueMutation {
-    /// The key.
-    pub key: String,
-    /// The value.
-    pub value: String,
-    /// The version (at least 1).
-    pub version: u64,
-    /// Set or deleted.
-    pub status: DeletionStatusMutation,
+described! {
+    "chitchat::KeyValueMutation"
+    /// `KeyValueMutation`.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct KeyValueMutation {
+        /// The key.
+        pub key: String,
+        /// The value.
+        pub value: String,
+        /// The version (at least 1).
+        pub version: u64,
+        /// Set or deleted.
+        pub status: DeletionStatusMutation,
+    }
 }
 
 /// `DeletionStatusMutation` (status byte).
@@ -415,3 +439,23 @@ mod tests {
         assert_eq!((e.kind(), e.offset()), (ErrorKind::Malformed, Some(0)));
     }
 }
+
+described_enum!(
+    ProtocolVersion,
+    "chitchat::ProtocolVersion",
+    "`ProtocolVersion`: only the digest encoding differs.",
+    open: false,
+    repr: U8,
+    values: [ProtocolVersion::V0, ProtocolVersion::V1].map(|v| (v.to_code(), v.name()))
+);
+
+described_enum!(
+    DeletionStatusMutation,
+    "chitchat::DeletionStatusMutation",
+    "`DeletionStatusMutation` (status byte).",
+    open: false,
+    repr: U8,
+    values: (0..=2)
+        .filter_map(DeletionStatusMutation::from_code)
+        .map(|s| (s as u8, s.name()))
+);

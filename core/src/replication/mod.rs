@@ -56,6 +56,7 @@ mod encode;
 #[cfg(feature = "json")]
 mod json;
 mod model;
+pub mod ops;
 
 pub use decode::{decode_message, decode_message_prefix, decode_preamble};
 pub use encode::{encode_message, encode_message_into, encode_preamble};

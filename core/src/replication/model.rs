@@ -144,118 +144,124 @@ impl GroupChangeType {
     }
 }
 
-/// The wire part of noxu-rep's `RepNode`. Its capacity fields (`read_capacity_pct`,
-/// `write_capacity_pct`, `latency_hint_ms`) never reach the wire (the crate's decode sets them
-/// to 100, 100 and 1), so they are not part of this model.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub struct RepNode {
-    /// Node name, unique in the group.
-    pub name: String,
-    /// The node's role.
-    pub node_type: NodeType,
-    /// Host name or IP literal, free text.
-    pub host: String,
-    /// Replication port.
-    pub port: u16,
-    /// Numeric id assigned by the group.
-    pub node_id: u32,
+described! {
+    "replication::RepNode"
+    /// The wire part of noxu-rep's `RepNode`. Its capacity fields (`read_capacity_pct`,
+    /// `write_capacity_pct`, `latency_hint_ms`) never reach the wire (the crate's decode sets them
+    /// to 100, 100 and 1), so they are not part of this model.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub struct RepNode {
+        /// Node name, unique in the group.
+        pub name: String,
+        /// The node's role.
+        pub node_type: NodeType,
+        /// Host name or IP literal, free text.
+        pub host: String,
+        /// Replication port.
+        pub port: u16,
+        /// Numeric id assigned by the group.
+        pub node_id: u32,
+    }
 }
 
-/// One replication message (noxu-rep `ProtocolMessage`), with the crate's variant and field
-/// names.
-#[derive(Debug, Clone, PartialEq, Eq, Hash)]
-pub enum ProtocolMessage {
-    /// Tag 1: a node joining the replication stream.
-    Handshake {
-        /// The joining node.
-        node_name: String,
-        /// Its group.
-        group_name: String,
-        /// Its role.
-        node_type: NodeType,
-    },
-    /// Tag 2.
-    HandshakeResponse {
-        /// Whether the handshake was accepted.
-        accepted: bool,
-        /// Why not (or any note); `Some("")` differs from `None` on the wire.
-        reason: Option<String>,
-    },
-    /// Tag 3: master to replica.
-    Heartbeat {
-        /// The master's latest VLSN.
-        master_vlsn: u64,
-        /// Sender's clock, milliseconds.
-        timestamp_ms: u64,
-    },
-    /// Tag 4: replica to master.
-    HeartbeatResponse {
-        /// The replica's latest VLSN.
-        replica_vlsn: u64,
-        /// Sender's clock, milliseconds.
-        timestamp_ms: u64,
-    },
-    /// Tag 5: one replicated log entry.
-    LogEntry {
-        /// The entry's VLSN.
-        vlsn: u64,
-        /// Entry type, opaque.
-        entry_type: u8,
-        /// The entry bytes.
-        data: Bytes,
-    },
-    /// Tag 6.
-    Ack {
-        /// The acknowledged VLSN.
-        vlsn: u64,
-    },
-    /// Tag 7: a membership change.
-    GroupChange {
-        /// Add, remove or update.
-        change_type: GroupChangeType,
-        /// The node concerned.
-        node: RepNode,
-    },
-    /// Tag 8.
-    GroupChangeResponse {
-        /// Whether the change was accepted.
-        accepted: bool,
-    },
-    /// Tag 9: a candidate asking for votes.
-    ElectionProposal {
-        /// The candidate.
-        node_name: String,
-        /// Its latest VLSN.
-        vlsn: u64,
-        /// Its election priority.
-        priority: u32,
-        /// The election term.
-        term: u64,
-        /// The durable-transaction VLSN, the main ranking key (0 = uninitialised): `Some`
-        /// under layout `7x`, `None` under `3x`, which has no such field.
-        dtvlsn: Option<u64>,
-    },
-    /// Tag 10.
-    ElectionVote {
-        /// The voter.
-        voter: String,
-        /// Whether the vote is granted.
-        granted: bool,
-        /// The election term.
-        term: u64,
-    },
-    /// Tag 11.
-    ElectionResult {
-        /// The elected master.
-        master: String,
-        /// The election term.
-        term: u64,
-    },
-    /// Tag 12.
-    Shutdown {
-        /// Why.
-        reason: String,
-    },
+described! {
+    "replication::ProtocolMessage"
+    /// One replication message (noxu-rep `ProtocolMessage`), with the crate's variant and field
+    /// names.
+    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    pub enum ProtocolMessage {
+        /// Tag 1: a node joining the replication stream.
+        Handshake {
+            /// The joining node.
+            node_name: String,
+            /// Its group.
+            group_name: String,
+            /// Its role.
+            node_type: NodeType,
+        },
+        /// Tag 2.
+        HandshakeResponse {
+            /// Whether the handshake was accepted.
+            accepted: bool,
+            /// Why not (or any note); `Some("")` differs from `None` on the wire.
+            reason: Option<String>,
+        },
+        /// Tag 3: master to replica.
+        Heartbeat {
+            /// The master's latest VLSN.
+            master_vlsn: u64,
+            /// Sender's clock, milliseconds.
+            timestamp_ms: u64,
+        },
+        /// Tag 4: replica to master.
+        HeartbeatResponse {
+            /// The replica's latest VLSN.
+            replica_vlsn: u64,
+            /// Sender's clock, milliseconds.
+            timestamp_ms: u64,
+        },
+        /// Tag 5: one replicated log entry.
+        LogEntry {
+            /// The entry's VLSN.
+            vlsn: u64,
+            /// Entry type, opaque.
+            entry_type: u8,
+            /// The entry bytes.
+            data: Bytes,
+        },
+        /// Tag 6.
+        Ack {
+            /// The acknowledged VLSN.
+            vlsn: u64,
+        },
+        /// Tag 7: a membership change.
+        GroupChange {
+            /// Add, remove or update.
+            change_type: GroupChangeType,
+            /// The node concerned.
+            node: RepNode,
+        },
+        /// Tag 8.
+        GroupChangeResponse {
+            /// Whether the change was accepted.
+            accepted: bool,
+        },
+        /// Tag 9: a candidate asking for votes.
+        ElectionProposal {
+            /// The candidate.
+            node_name: String,
+            /// Its latest VLSN.
+            vlsn: u64,
+            /// Its election priority.
+            priority: u32,
+            /// The election term.
+            term: u64,
+            /// The durable-transaction VLSN, the main ranking key (0 = uninitialised): `Some`
+            /// under layout `7x`, `None` under `3x`, which has no such field.
+            dtvlsn: Option<u64>,
+        },
+        /// Tag 10.
+        ElectionVote {
+            /// The voter.
+            voter: String,
+            /// Whether the vote is granted.
+            granted: bool,
+            /// The election term.
+            term: u64,
+        },
+        /// Tag 11.
+        ElectionResult {
+            /// The elected master.
+            master: String,
+            /// The election term.
+            term: u64,
+        },
+        /// Tag 12.
+        Shutdown {
+            /// Why.
+            reason: String,
+        },
+    }
 }
 
 impl ProtocolMessage {
@@ -295,3 +301,21 @@ impl ProtocolMessage {
         }
     }
 }
+
+described_enum!(
+    NodeType,
+    "replication::NodeType",
+    "A node's role in the group (noxu-rep `NodeType`).",
+    open: false,
+    repr: U8,
+    values: NodeType::ALL.map(|t| (t.code(), t.name()))
+);
+
+described_enum!(
+    GroupChangeType,
+    "replication::GroupChangeType",
+    "The kind of membership change (noxu-rep `GroupChangeType`).",
+    open: false,
+    repr: U8,
+    values: GroupChangeType::ALL.map(|t| (t.code(), t.name()))
+);
