@@ -354,13 +354,15 @@ pub extern "C" fn wire_broker_message_encode(
 /// response); NULL for an unknown number. Static, never freed.
 #[no_mangle]
 pub extern "C" fn wire_broker_type_name(r#type: wire_broker_type) -> *const c_char {
-    if r#type == WIRE_BROKER_TYPE_PROBE_RESPONSE {
-        return c"probe response (nonce || DaemonProcess || legacy field 3)".as_ptr();
-    }
-    TYPES
-        .iter()
-        .find(|(_, t)| *t == r#type)
-        .map_or(std::ptr::null(), |(name, _)| name.as_ptr())
+    ffi_value(std::ptr::null(), || {
+        if r#type == WIRE_BROKER_TYPE_PROBE_RESPONSE {
+            return c"probe response (nonce || DaemonProcess || legacy field 3)".as_ptr();
+        }
+        TYPES
+            .iter()
+            .find(|(_, t)| *t == r#type)
+            .map_or(std::ptr::null(), |(name, _)| name.as_ptr())
+    })
 }
 
 /// The type number of message `name` (NUL-terminated); `WIRE_INVALID_ARGUMENT` if unknown.

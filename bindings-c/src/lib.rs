@@ -387,21 +387,23 @@ pub(crate) unsafe fn limits_arg(limits: *const wire_limits) -> Option<wire_core:
 /// Takes the status as an integer so that any value is defined behaviour.
 #[no_mangle]
 pub extern "C" fn wire_status_str(status: u32) -> *const c_char {
-    let text: &'static CStr = match status {
-        0 => c"ok",
-        1 => c"incomplete",
-        2 => c"malformed",
-        3 => c"too_large",
-        4 => c"unsupported_version",
-        5 => c"invalid_utf8",
-        6 => c"trailing_bytes",
-        7 => c"invalid_argument",
-        100 => c"null_argument",
-        101 => c"buffer_too_small",
-        102 => c"panic",
-        _ => c"unknown",
-    };
-    text.as_ptr()
+    ffi_value(c"unknown".as_ptr(), || {
+        let text: &'static CStr = match status {
+            0 => c"ok",
+            1 => c"incomplete",
+            2 => c"malformed",
+            3 => c"too_large",
+            4 => c"unsupported_version",
+            5 => c"invalid_utf8",
+            6 => c"trailing_bytes",
+            7 => c"invalid_argument",
+            100 => c"null_argument",
+            101 => c"buffer_too_small",
+            102 => c"panic",
+            _ => c"unknown",
+        };
+        text.as_ptr()
+    })
 }
 
 /// Copy this thread's last error message ("<protocol> <kind> at offset <n>: <reason>" for codec
@@ -463,15 +465,17 @@ pub extern "C" fn wire_last_error_protocol(protocol: *mut wire_protocol) -> bool
 /// The stable name of a protocol (`"dnode"`, ...); NULL for a value that is not a protocol.
 #[no_mangle]
 pub extern "C" fn wire_protocol_name(protocol: wire_protocol) -> *const c_char {
-    let text: &'static CStr = match protocol {
-        1 => c"dnode",
-        2 => c"chitchat",
-        3 => c"replication",
-        4 => c"broker",
-        5 => c"dataexchange",
-        _ => return std::ptr::null(),
-    };
-    text.as_ptr()
+    ffi_value(std::ptr::null(), || {
+        let text: &'static CStr = match protocol {
+            1 => c"dnode",
+            2 => c"chitchat",
+            3 => c"replication",
+            4 => c"broker",
+            5 => c"dataexchange",
+            _ => return std::ptr::null(),
+        };
+        text.as_ptr()
+    })
 }
 
 /// The protocol named `name` (`"dnode"`, ...); `WIRE_INVALID_ARGUMENT` for another name.
