@@ -17,6 +17,7 @@ mod codec;
 mod error;
 #[cfg(feature = "json")]
 pub mod json;
+mod le;
 mod stream;
 #[cfg(feature = "tokio")]
 mod tokio_codec;
