@@ -21,6 +21,7 @@ mod codec;
 mod error;
 #[cfg(feature = "json")]
 pub mod json;
+mod le;
 mod stream;
 #[cfg(feature = "tokio")]
 mod tokio_codec;

@@ -10,7 +10,7 @@ use super::{
     DeltaOp, Digest, KeyValueMutation, NodeDigest, ProtocolVersion, Zstd, MAGIC,
     MAX_BLOCK_DECOMPRESSED_LEN, P,
 };
-use crate::{Error, ErrorKind, Result};
+use crate::{le, Error, ErrorKind, Result};
 
 // ---------------------------------------------------------------------------------------------
 // Phase 1: the outer structure.
@@ -57,43 +57,36 @@ enum RawMessage<'a> {
     BadCluster,
 }
 
-/// Reads the message from the front of the buffer; reads past the buffer are `NeedMore`, reads
-/// past `limit` are `too_large`.
-struct Outer<'a> {
-    buf: &'a [u8],
-    pos: usize,
+/// A read of the outer structure past its bytes: past `limit` it is `too_large`, else the
+/// buffer must grow to the read's end.
+struct OuterEnd {
     limit: u64,
 }
 
-impl<'a> Outer<'a> {
-    fn take(&mut self, n: usize) -> std::result::Result<&'a [u8], Stop> {
-        let end = self.pos.saturating_add(n);
+impl le::Short for OuterEnd {
+    type Error = Stop;
+
+    fn short(&self, at: usize, n: usize) -> Stop {
+        let end = at.saturating_add(n);
         if end as u64 > self.limit {
-            return Err(Error::too_large(P, self.pos, "message", end as u64, self.limit).into());
+            return Error::too_large(P, at, "message", end as u64, self.limit).into();
         }
-        let bytes = self.buf.get(self.pos..end).ok_or(Stop::NeedMore(end))?;
-        self.pos = end;
-        Ok(bytes)
+        Stop::NeedMore(end)
     }
+}
 
-    fn array<const N: usize>(&mut self) -> std::result::Result<[u8; N], Stop> {
-        let mut out = [0; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
+/// Reads the message from the front of the buffer; reads past the buffer are `NeedMore`, reads
+/// past the limit are `too_large`.
+type Outer<'a> = le::Reader<'a, OuterEnd>;
 
-    fn u8(&mut self) -> std::result::Result<u8, Stop> {
-        Ok(self.array::<1>()?[0])
-    }
+/// The reader of the message at the front of `buf`. It is given the buffer only up to `limit`,
+/// so that a read fails when it reaches past either and [`OuterEnd`] tells which.
+fn outer(buf: &[u8], limit: u64) -> Outer<'_> {
+    let seen = usize::try_from(limit).map_or(buf, |limit| buf.get(..limit).unwrap_or(buf));
+    le::Reader::new(seen, OuterEnd { limit })
+}
 
-    fn u16(&mut self) -> std::result::Result<u16, Stop> {
-        Ok(u16::from_le_bytes(self.array()?))
-    }
-
-    fn u64(&mut self) -> std::result::Result<u64, Stop> {
-        Ok(u64::from_le_bytes(self.array()?))
-    }
-
+impl<'a> Outer<'a> {
     fn string(&mut self) -> std::result::Result<String, Stop> {
         let len = usize::from(self.u16()?);
         let at = self.pos;
@@ -364,15 +357,16 @@ impl Inflater {
     }
 }
 
-/// Reads items from a decoded stream; running out is `malformed` (the stream has ended).
-struct Inner<'s> {
+/// A decoded stream (named `what` in errors) that ends inside an item: `malformed`.
+struct StreamEnd<'s> {
     stream: &'s Stream,
-    pos: usize,
     what: &'static str,
 }
 
-impl Inner<'_> {
-    fn short(&self, at: usize) -> Error {
+impl le::Short for StreamEnd<'_> {
+    type Error = Error;
+
+    fn short(&self, at: usize, _: usize) -> Error {
         Error::malformed(
             P,
             self.stream.offset_of(at),
@@ -383,34 +377,19 @@ impl Inner<'_> {
             ),
         )
     }
+}
 
-    fn take(&mut self, n: usize) -> Result<&[u8]> {
-        let end = self.pos.saturating_add(n);
-        let bytes = self
-            .stream
-            .data
-            .get(self.pos..end)
-            .ok_or_else(|| self.short(self.pos))?;
-        self.pos = end;
-        Ok(bytes)
-    }
+/// Reads items from a decoded stream.
+type Inner<'s> = le::Reader<'s, StreamEnd<'s>>;
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let mut out = [0; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
+fn inner<'s>(stream: &'s Stream, what: &'static str) -> Inner<'s> {
+    le::Reader::new(&stream.data, StreamEnd { stream, what })
+}
 
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.array::<1>()?[0])
-    }
-
-    fn u16(&mut self) -> Result<u16> {
-        Ok(u16::from_le_bytes(self.array()?))
-    }
-
-    fn u64(&mut self) -> Result<u64> {
-        Ok(u64::from_le_bytes(self.array()?))
+impl Inner<'_> {
+    /// Message offset of stream position `pos`.
+    fn offset_of(&self, pos: usize) -> usize {
+        self.short.stream.offset_of(pos)
     }
 
     fn string(&mut self) -> Result<String> {
@@ -421,8 +400,8 @@ impl Inner<'_> {
             Error::at(
                 P,
                 ErrorKind::InvalidUtf8,
-                self.stream.offset_of(at + e.valid_up_to()),
-                format!("string in the {} is not UTF-8: {e}", self.what),
+                self.offset_of(at + e.valid_up_to()),
+                format!("string in the {} is not UTF-8: {e}", self.short.what),
             )
         })
     }
@@ -434,13 +413,7 @@ impl Inner<'_> {
         let ip = match self.u8()? {
             4 => IpAddr::V4(Ipv4Addr::from(self.array::<4>()?)),
             6 => IpAddr::V6(Ipv6Addr::from(self.array::<16>()?)),
-            tag => {
-                return Err(Error::malformed(
-                    P,
-                    self.stream.offset_of(at),
-                    bad_ip_tag(tag),
-                ))
-            }
+            tag => return Err(Error::malformed(P, self.offset_of(at), bad_ip_tag(tag))),
         };
         let port = self.u16()?;
         Ok(ChitchatId {
@@ -467,7 +440,7 @@ impl Inner<'_> {
                 let status = DeletionStatusMutation::from_code(code).ok_or_else(|| {
                     Error::malformed(
                         P,
-                        self.stream.offset_of(status_at),
+                        self.offset_of(status_at),
                         format!("invalid deletion status code {code} (expected 0, 1 or 2)"),
                     )
                 })?;
@@ -484,15 +457,11 @@ impl Inner<'_> {
             tag => {
                 return Err(Error::malformed(
                     P,
-                    self.stream.offset_of(at),
+                    self.offset_of(at),
                     format!("unknown op tag {tag} (expected 0, 1 or 2)"),
                 ))
             }
         })
-    }
-
-    fn at_end(&self) -> bool {
-        self.pos >= self.stream.data.len()
     }
 }
 
@@ -502,11 +471,7 @@ fn decode_digest(raw: RawDigest<'_>, inflater: &mut Inflater) -> Result<Digest> 
         RawDigest::V1(blocks) => blocks,
     };
     let stream = inflater.stream(&blocks)?;
-    let mut items = Inner {
-        stream: &stream,
-        pos: 0,
-        what: "digest stream",
-    };
+    let mut items = inner(&stream, "digest stream");
     let mut entries = Vec::new();
     while !items.at_end() {
         let id = items.chitchat_id()?;
@@ -522,11 +487,7 @@ fn decode_digest(raw: RawDigest<'_>, inflater: &mut Inflater) -> Result<Digest> 
 
 fn decode_delta(blocks: &[RawBlock<'_>], inflater: &mut Inflater) -> Result<Delta> {
     let stream = inflater.stream(blocks)?;
-    let mut items = Inner {
-        stream: &stream,
-        pos: 0,
-        what: "delta op stream",
-    };
+    let mut items = inner(&stream, "delta op stream");
     // The crate parses every op before it applies the delta rules, so an op that does not
     // parse wins over a broken rule earlier in the stream. Same outcome without keeping the
     // ops: apply them as they come, and after a broken rule only parse.
@@ -554,11 +515,7 @@ impl ChitchatCodec {
         &self,
         buf: &[u8],
     ) -> Result<std::result::Result<(ChitchatEnvelope, usize), usize>> {
-        let mut outer = Outer {
-            buf,
-            pos: 0,
-            limit: self.limits.max_frame_size,
-        };
+        let mut outer = outer(buf, self.limits.max_frame_size);
         let (version, raw) = match outer.message() {
             Ok(parsed) => parsed,
             Err(Stop::NeedMore(needed)) => return Ok(Err(needed)),

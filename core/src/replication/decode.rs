@@ -10,57 +10,35 @@ use super::{
     TAG_ELECTION_VOTE, TAG_GROUP_CHANGE, TAG_GROUP_CHANGE_RESPONSE, TAG_HANDSHAKE,
     TAG_HANDSHAKE_RESPONSE, TAG_HEARTBEAT, TAG_HEARTBEAT_RESPONSE, TAG_LOG_ENTRY, TAG_SHUTDOWN,
 };
-use crate::{Error, ErrorKind, Result};
+use crate::{le, Error, ErrorKind, Result};
 
-/// Reads fields in order with the crate's bounds checks and error texts.
-pub(super) struct Reader<'a> {
-    pub(super) buf: &'a [u8],
-    pub(super) pos: usize,
+/// A message that ends inside a field: the crate's "unexpected end" error at the field's start.
+pub(super) struct MessageEnd;
+
+impl le::Short for MessageEnd {
+    type Error = Error;
+
+    fn short(&self, at: usize, n: usize) -> Error {
+        Error::incomplete(
+            P,
+            at,
+            format!("unexpected end of message at offset {at}, need {n} more bytes"),
+        )
+    }
 }
 
-impl<'a> Reader<'a> {
-    /// The next `n` bytes, or the crate's "unexpected end" error at the field's start.
-    fn take(&mut self, n: usize) -> Result<&'a [u8]> {
-        let start = self.pos;
-        let bytes = start
-            .checked_add(n)
-            .and_then(|end| self.buf.get(start..end))
-            .ok_or_else(|| {
-                Error::incomplete(
-                    P,
-                    start,
-                    format!("unexpected end of message at offset {start}, need {n} more bytes"),
-                )
-            })?;
-        self.pos = start + n;
-        Ok(bytes)
-    }
+/// Reads fields in order with the crate's bounds checks and error texts.
+pub(super) type Reader<'a> = le::Reader<'a, MessageEnd>;
 
-    fn array<const N: usize>(&mut self) -> Result<[u8; N]> {
-        let mut out = [0u8; N];
-        out.copy_from_slice(self.take(N)?);
-        Ok(out)
-    }
+/// The reader of the message `buf` starts with.
+pub(super) fn reader(buf: &[u8]) -> Reader<'_> {
+    le::Reader::new(buf, MessageEnd)
+}
 
-    fn u8(&mut self) -> Result<u8> {
-        Ok(self.array::<1>()?[0])
-    }
-
+impl Reader<'_> {
     /// Any non-zero byte is true, like the crate.
     fn bool(&mut self) -> Result<bool> {
         Ok(self.u8()? != 0)
-    }
-
-    fn u16(&mut self) -> Result<u16> {
-        self.array().map(u16::from_le_bytes)
-    }
-
-    fn u32(&mut self) -> Result<u32> {
-        self.array().map(u32::from_le_bytes)
-    }
-
-    fn u64(&mut self) -> Result<u64> {
-        self.array().map(u64::from_le_bytes)
     }
 
     /// A `[u32 length][bytes]` field: the range of its bytes. The length is checked against
@@ -186,7 +164,7 @@ pub(super) fn parse(
 /// Decode the bare message at the front of `input` like the crate does: bytes after it are
 /// ignored. Returns the message and the number of bytes it used.
 pub fn decode_message_prefix(input: &[u8], layout: Layout) -> Result<(ProtocolMessage, usize)> {
-    let mut r = Reader { buf: input, pos: 0 };
+    let mut r = reader(input);
     let message = parse(&mut r, layout, |range| {
         Bytes::copy_from_slice(&input[range])
     })?;
@@ -196,7 +174,7 @@ pub fn decode_message_prefix(input: &[u8], layout: Layout) -> Result<(ProtocolMe
 /// Decode exactly one bare message (no framing): bytes after it are `trailing_bytes` (the crate
 /// ignores them; see [`decode_message_prefix`]).
 pub fn decode_message(input: &[u8], layout: Layout) -> Result<ProtocolMessage> {
-    let mut r = Reader { buf: input, pos: 0 };
+    let mut r = reader(input);
     let message = parse(&mut r, layout, |range| {
         Bytes::copy_from_slice(&input[range])
     })?;
@@ -271,7 +249,7 @@ impl ReplicationCodec {
             // The crate's receive yields the empty payload and its decode refuses it.
             return Err(Error::malformed(P, FRAME_HEADER_LEN, "empty message"));
         }
-        let mut r = Reader { buf: body, pos: 0 };
+        let mut r = reader(body);
         let message = parse(&mut r, self.layout, data).map_err(|e| {
             let e = e.shifted(FRAME_HEADER_LEN);
             if e.kind() == ErrorKind::Incomplete {

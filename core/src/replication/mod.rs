@@ -62,7 +62,7 @@ pub use decode::{decode_message, decode_message_prefix, decode_preamble};
 pub use encode::{encode_message, encode_message_into, encode_preamble};
 pub use model::{GroupChangeType, Layout, NodeType, ProtocolMessage, RepNode};
 
-use decode::{parse, Reader};
+use decode::{parse, reader};
 use encode::too_big;
 
 const P: Protocol = Protocol::Replication;
@@ -335,7 +335,7 @@ fn sniff_frame(prefix: &[u8]) -> bool {
     let whole = body.len() as u64 >= len;
     let body = &body[..body.len().min(len as usize)];
     [Layout::V7, Layout::V3].into_iter().any(|layout| {
-        let mut r = Reader { buf: body, pos: 0 };
+        let mut r = reader(body);
         match parse(&mut r, layout, |_| Bytes::new()) {
             Ok(_) => whole && r.pos == body.len(),
             Err(e) => !whole && e.kind() == ErrorKind::Incomplete,
