@@ -29,6 +29,7 @@ mod chitchat;
 mod dataexchange;
 mod dnode;
 mod frame;
+mod lend;
 mod replication;
 
 pub use broker::*;
@@ -245,20 +246,6 @@ pub(crate) unsafe fn bytes_arg<'a>(ptr: *const u8, len: usize, what: &str) -> Re
 /// The bytes a caller-filled [`wire_slice`] points at.
 pub(crate) unsafe fn slice_arg<'a>(s: &wire_slice, what: &str) -> Res<&'a [u8]> {
     bytes_arg(s.ptr, s.len, what)
-}
-
-/// The bytes of a caller-filled [`wire_slice`] as a `Bytes` that borrows them (no copy), for a
-/// frame that an encoder reads during one export call.
-///
-/// SAFETY: the caller's bytes stay valid for the whole export call, and every frame built from
-/// the returned value is dropped before the export returns (encoders only read a frame; none
-/// keeps a clone). Copying instead costs an allocation and a second pass over every payload.
-pub(crate) unsafe fn borrowed_bytes(s: &wire_slice, what: &str) -> Res<bytes::Bytes> {
-    let bytes: &[u8] = slice_arg(s, what)?;
-    Ok(bytes::Bytes::from_static(std::mem::transmute::<
-        &[u8],
-        &'static [u8],
-    >(bytes)))
 }
 
 /// A caller-filled [`wire_slice`] as text: `invalid_argument` unless UTF-8.
