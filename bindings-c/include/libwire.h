@@ -2378,6 +2378,12 @@ bool wire_last_error_protocol(wire_protocol *protocol);
 const char *wire_protocol_name(wire_protocol protocol);
 
 /**
+ * The protocol whose frames start like `buf` (the core's `detect`, on a prefix of any
+ * length): `WIRE_OK` with `*protocol` set to it, or to 0 when no protocol claims the bytes.
+ */
+enum wire_status wire_detect(const uint8_t *buf, size_t len, wire_protocol *protocol);
+
+/**
  * The protocol named `name` (`"dnode"`, ...); `WIRE_INVALID_ARGUMENT` for another name.
  */
 enum wire_status wire_protocol_from_name(const char *name, wire_protocol *protocol);

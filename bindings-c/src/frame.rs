@@ -81,11 +81,12 @@ impl Ctx<'_> {
 
 /// What a handle holds: a frame with the codec that decoded it, or a value an operation
 /// returned.
-// The handle is boxed once, so the variants' size difference costs nothing per frame.
+// The handle is boxed once, so a frame's size beside the boxed value costs nothing per frame.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Held {
     Frame(AnyFrame, AnyCodec),
-    Value(crate::generated::Value),
+    // Boxed: a value can be much larger than a frame, and every handle has a `Held`.
+    Value(Box<crate::generated::Value>),
 }
 
 /// The C view of what a handle holds.

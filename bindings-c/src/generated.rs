@@ -362,7 +362,7 @@ pub extern "C" fn wire_dnode_parse_header(data: *const u8, data_len: usize, limi
         let Some(r) = wire_core::dnode::ops::parse_header(codec, &data_bytes)? else {
             return Ok(());
         };
-        hand_out(Held::Value(Value::DnodeDmsgHeader(r.0)), Some((&data_bytes, data_in)), header_o);
+        hand_out(Held::Value(Box::new(Value::DnodeDmsgHeader(r.0))), Some((&data_bytes, data_in)), header_o);
         *header_length_o = r.1;
         Ok(())
     })
@@ -413,7 +413,7 @@ pub extern "C" fn wire_dnode_header_from_json(json: *const u8, json_len: usize, 
         *header_o = std::ptr::null_mut();
         let json_v = unsafe { json_arg(P, &wire_slice { ptr: json, len: json_len }, "json")? };
         let r = wire_core::dnode::ops::header_from_json(&json_v)?;
-        hand_out(Held::Value(Value::DnodeDmsgHeader(r)), None, header_o);
+        hand_out(Held::Value(Box::new(Value::DnodeDmsgHeader(r))), None, header_o);
         Ok(())
     })
 }
@@ -430,7 +430,7 @@ pub extern "C" fn wire_dnode_decode_handshake(data: *const u8, data_len: usize, 
         let data_in = unsafe { bytes_arg(data, data_len, "data")? };
         let data_bytes = Bytes::copy_from_slice(data_in);
         let r = wire_core::dnode::ops::decode_handshake(&data_bytes)?;
-        hand_out(Held::Value(Value::DnodeHandshake(r)), Some((&data_bytes, data_in)), handshake_o);
+        hand_out(Held::Value(Box::new(Value::DnodeHandshake(r))), Some((&data_bytes, data_in)), handshake_o);
         Ok(())
     })
 }
@@ -448,7 +448,7 @@ pub extern "C" fn wire_dnode_decode_handshake_prefix(data: *const u8, data_len: 
         let data_in = unsafe { bytes_arg(data, data_len, "data")? };
         let data_bytes = Bytes::copy_from_slice(data_in);
         let r = wire_core::dnode::ops::decode_handshake_prefix(&data_bytes)?;
-        hand_out(Held::Value(Value::DnodeHandshake(r.0)), Some((&data_bytes, data_in)), handshake_o);
+        hand_out(Held::Value(Box::new(Value::DnodeHandshake(r.0))), Some((&data_bytes, data_in)), handshake_o);
         *used_o = r.1;
         Ok(())
     })
@@ -497,7 +497,7 @@ pub extern "C" fn wire_dnode_handshake_from_json(json: *const u8, json_len: usiz
         *handshake_o = std::ptr::null_mut();
         let json_v = unsafe { json_arg(P, &wire_slice { ptr: json, len: json_len }, "json")? };
         let r = wire_core::dnode::ops::handshake_from_json(&json_v)?;
-        hand_out(Held::Value(Value::DnodeHandshake(r)), None, handshake_o);
+        hand_out(Held::Value(Box::new(Value::DnodeHandshake(r))), None, handshake_o);
         Ok(())
     })
 }
@@ -2500,7 +2500,7 @@ pub extern "C" fn wire_broker_decode_message(type_name: *const u8, type_name_len
         let data_in = unsafe { bytes_arg(data, data_len, "data")? };
         let data_bytes = Bytes::copy_from_slice(data_in);
         let r = wire_core::broker::ops::decode_message(type_name_v, &data_bytes)?;
-        hand_out(Held::Value(Value::BrokerAnyMessage(r)), Some((&data_bytes, data_in)), message_o);
+        hand_out(Held::Value(Box::new(Value::BrokerAnyMessage(r))), Some((&data_bytes, data_in)), message_o);
         Ok(())
     })
 }
@@ -2548,7 +2548,7 @@ pub extern "C" fn wire_broker_message_from_json(json: *const u8, json_len: usize
         *message_o = std::ptr::null_mut();
         let json_v = unsafe { json_arg(P, &wire_slice { ptr: json, len: json_len }, "json")? };
         let r = wire_core::broker::ops::message_from_json(&json_v)?;
-        hand_out(Held::Value(Value::BrokerAnyMessage(r)), None, message_o);
+        hand_out(Held::Value(Box::new(Value::BrokerAnyMessage(r))), None, message_o);
         Ok(())
     })
 }
@@ -2582,7 +2582,7 @@ pub extern "C" fn wire_broker_payload_message(frame: *const wire_broker_frame, p
         let Some(r) = wire_core::broker::ops::payload_message(&frame_v)? else {
             return Ok(());
         };
-        hand_out(Held::Value(Value::BrokerPayload(r)), None, payload_o);
+        hand_out(Held::Value(Box::new(Value::BrokerPayload(r))), None, payload_o);
         Ok(())
     })
 }

@@ -12,6 +12,7 @@
 //! core's encoders only read a frame (they take `&Frame` and write bytes out) and keep nothing
 //! of it. `tests` below check that the count is back to zero after every encoder.
 
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -28,8 +29,8 @@ pub(crate) struct Lender<'a> {
     live: AtomicUsize,
     /// The lowest start and highest end address of the bytes lent so far (`usize::MAX`, 0
     /// before any): what an encoder must not overwrite while it reads the frame.
-    lo: AtomicUsize,
-    hi: AtomicUsize,
+    lo: Cell<usize>,
+    hi: Cell<usize>,
     _slices: Invariant<'a>,
 }
 
@@ -94,8 +95,8 @@ impl<'a> Lender<'a> {
         }
         self.live.fetch_add(1, Ordering::Relaxed);
         let at = bytes.as_ptr() as usize;
-        self.lo.fetch_min(at, Ordering::Relaxed);
-        self.hi.fetch_max(at + bytes.len(), Ordering::Relaxed);
+        self.lo.set(self.lo.get().min(at));
+        self.hi.set(self.hi.get().max(at + bytes.len()));
         Bytes::from_owner(Lent {
             ptr: bytes.as_ptr(),
             len: bytes.len(),
@@ -112,10 +113,7 @@ impl<'a> Lender<'a> {
 
     /// The address range `[lo, hi)` that covers every lent slice (empty when none).
     pub(crate) fn range(&self) -> (usize, usize) {
-        (
-            self.lo.load(Ordering::Relaxed),
-            self.hi.load(Ordering::Relaxed),
-        )
+        (self.lo.get(), self.hi.get())
     }
 
     #[cfg(test)]
@@ -141,8 +139,8 @@ impl Drop for Check<'_, '_> {
 pub(crate) fn lend<'a, R>(f: impl FnOnce(&Lender<'a>) -> R) -> R {
     let lender = Lender {
         live: AtomicUsize::new(0),
-        lo: AtomicUsize::new(usize::MAX),
-        hi: AtomicUsize::new(0),
+        lo: Cell::new(usize::MAX),
+        hi: Cell::new(0),
         _slices: PhantomData,
     };
     let check = Check(&lender);

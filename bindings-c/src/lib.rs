@@ -437,19 +437,28 @@ pub(crate) unsafe fn limits_arg(limits: *const wire_limits) -> Option<wire_core:
 pub extern "C" fn wire_status_str(status: u32) -> *const c_char {
     let text: &'static CStr = match status {
         0 => c"ok",
-        1 => c"incomplete",
-        2 => c"malformed",
-        3 => c"too_large",
-        4 => c"unsupported_version",
-        5 => c"invalid_utf8",
-        6 => c"trailing_bytes",
-        7 => c"invalid_argument",
         100 => c"null_argument",
         101 => c"buffer_too_small",
         102 => c"panic",
-        _ => c"unknown",
+        n => {
+            return kind_codes()
+                .get(&n)
+                .map_or(c"unknown".as_ptr(), |c| c.as_ptr())
+        }
     };
     text.as_ptr()
+}
+
+/// The core's error codes as C strings, by kind number (the status of the same number).
+fn kind_codes() -> &'static std::collections::BTreeMap<u32, std::ffi::CString> {
+    static CODES: std::sync::OnceLock<std::collections::BTreeMap<u32, std::ffi::CString>> =
+        std::sync::OnceLock::new();
+    CODES.get_or_init(|| {
+        ErrorKind::ALL
+            .into_iter()
+            .filter_map(|k| Some((k.number(), std::ffi::CString::new(k.code()).ok()?)))
+            .collect()
+    })
 }
 
 /// Copy this thread's last error message ("<protocol> <kind> at offset <n>: <reason>" for codec
@@ -516,15 +525,34 @@ pub extern "C" fn wire_last_error_protocol(protocol: *mut wire_protocol) -> bool
 /// The stable name of a protocol (`"dnode"`, ...); NULL for a value that is not a protocol.
 #[no_mangle]
 pub extern "C" fn wire_protocol_name(protocol: wire_protocol) -> *const c_char {
-    let text: &'static CStr = match protocol {
-        1 => c"dnode",
-        2 => c"chitchat",
-        3 => c"replication",
-        4 => c"broker",
-        5 => c"dataexchange",
-        _ => return std::ptr::null(),
-    };
-    text.as_ptr()
+    static NAMES: std::sync::OnceLock<Vec<(u32, std::ffi::CString)>> = std::sync::OnceLock::new();
+    NAMES
+        .get_or_init(|| {
+            Protocol::ALL
+                .into_iter()
+                .filter_map(|p| Some((p.number(), std::ffi::CString::new(p.name()).ok()?)))
+                .collect()
+        })
+        .iter()
+        .find(|(n, _)| *n == protocol)
+        .map_or(std::ptr::null(), |(_, name)| name.as_ptr())
+}
+
+/// The protocol whose frames start like `buf` (the core's `detect`, on a prefix of any
+/// length): `WIRE_OK` with `*protocol` set to it, or to 0 when no protocol claims the bytes.
+#[no_mangle]
+pub extern "C" fn wire_detect(
+    buf: *const u8,
+    len: usize,
+    protocol: *mut wire_protocol,
+) -> wire_status {
+    ffi_fn!({
+        // SAFETY: the caller gives `len` readable bytes and a writable out-pointer.
+        let prefix = unsafe { bytes_arg(buf, len, "buf")? };
+        let protocol = unsafe { out(protocol, "protocol")? };
+        *protocol = wire_core::detect(prefix).map_or(0, Protocol::number);
+        Ok(())
+    })
 }
 
 /// The protocol named `name` (`"dnode"`, ...); `WIRE_INVALID_ARGUMENT` for another name.

@@ -1195,7 +1195,7 @@ pub extern \"C\" fn wire_{p}_encode(frame: *const {ct}, {params}out: *mut u8, ca
                         origin.map_or("None".to_owned(), |a| format!("Some((&{a}_bytes, {a}_in))"));
                     writeln!(
                         post,
-                        "        hand_out(Held::Value(Value::{}{}({val})), {o_arg}, {n}_o);",
+                        "        hand_out(Held::Value(Box::new(Value::{}{}({val}))), {o_arg}, {n}_o);",
                         self.v,
                         camel(&snake(t))
                     )

@@ -38,6 +38,9 @@ static void status_values(void) {
   wire_limits l;
   TEST(wire_limits_default(WIRE_PROTOCOL_CHITCHAT, &l) == WIRE_OK && l.max_frame_size == 65507);
   TEST(wire_limits_default(99, &l) == WIRE_INVALID_ARGUMENT);
+  TEST(wire_detect((const uint8_t *)DMSG, strlen(DMSG), &p) == WIRE_OK && p == WIRE_PROTOCOL_DNODE);
+  TEST(wire_detect((const uint8_t *)"?", 1, &p) == WIRE_OK && p == 0);
+  TEST(wire_detect(NULL, 0, NULL) == WIRE_NULL_ARGUMENT);
 }
 
 static void null_arguments(void) {
