@@ -46,7 +46,13 @@ fn time(mut f: impl FnMut()) -> f64 {
 fn c_decode(p: Protocol, b: &[u8]) {
     let mut f = std::ptr::null_mut();
     let s = match p {
-        Protocol::Dnode => wire_dnode_decode(b.as_ptr(), b.len(), std::ptr::null(), &mut f),
+        Protocol::Dnode => wire_dnode_decode(
+            b.as_ptr(),
+            b.len(),
+            std::ptr::null(),
+            WIRE_DNODE_FLAVOUR_PLAIN,
+            &mut f,
+        ),
         Protocol::Chitchat => wire_chitchat_decode(b.as_ptr(), b.len(), std::ptr::null(), &mut f),
         Protocol::Replication => wire_replication_decode(
             b.as_ptr(),
@@ -95,10 +101,7 @@ fn c_encode(p: Protocol, f: *const wire_frame, out: &mut [u8]) -> usize {
             cap,
             &mut n,
         ),
-        // SAFETY: a broker handle's view is non-NULL.
-        Protocol::Broker => unsafe {
-            wire_broker_encode(&(*wire_frame_broker(f)).frame, null, o, cap, &mut n)
-        },
+        Protocol::Broker => wire_broker_encode(wire_frame_broker(f), null, o, cap, &mut n),
         Protocol::Dataexchange => {
             wire_dataexchange_encode(wire_frame_dataexchange(f), null, o, cap, &mut n)
         }

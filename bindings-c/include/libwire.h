@@ -24,6 +24,1791 @@
 #define WIRE_VERSION_PATCH 0
 
 /**
+ * Message type `Syn`.
+ */
+#define WIRE_CHITCHAT_SYN 0
+
+/**
+ * Message type `SynAck`.
+ */
+#define WIRE_CHITCHAT_SYN_ACK 1
+
+/**
+ * Message type `Ack`.
+ */
+#define WIRE_CHITCHAT_ACK 2
+
+/**
+ * Message type `BadCluster`.
+ */
+#define WIRE_CHITCHAT_BAD_CLUSTER 3
+
+/**
+ * Default limit of mlen and plen.
+ */
+#define WIRE_DNODE_MAX_FRAME_SIZE 268435456
+
+/**
+ * Flag bit: the payload is encrypted.
+ */
+#define WIRE_DNODE_DMSG_FLAG_ENCRYPTED 1
+
+/**
+ * Flag bit: the payload is compressed.
+ */
+#define WIRE_DNODE_DMSG_FLAG_COMPRESSED 2
+
+/**
+ * Largest body the broker accepts (the default limit).
+ */
+#define WIRE_BROKER_MAX_FRAME_BYTES 16777216
+
+/**
+ * Largest body of the first (Hello) frame the broker reads.
+ */
+#define WIRE_BROKER_MAX_HELLO_BYTES 65536
+
+/**
+ * Default limit of a frame's payload length.
+ */
+#define WIRE_DATAEXCHANGE_MAX_FRAME_SIZE 268435456
+
+/**
+ * `TypeText`'s type number.
+ */
+#define WIRE_DATAEXCHANGE_TYPE_TEXT 1
+
+/**
+ * `TypeBinary`'s type number.
+ */
+#define WIRE_DATAEXCHANGE_TYPE_BINARY 2
+
+/**
+ * `TypeJSON`'s type number.
+ */
+#define WIRE_DATAEXCHANGE_TYPE_JSON 3
+
+/**
+ * `TypeFile`'s type number.
+ */
+#define WIRE_DATAEXCHANGE_TYPE_FILE 4
+
+/**
+ * `TypeTrace`'s type number.
+ */
+#define WIRE_DATAEXCHANGE_TYPE_TRACE 5
+
+/**
+ * The result of every fallible call. Values are part of the ABI: they are never renumbered and
+ * a retired value is never reused. 1..=7 are the core's error kinds (same numbers); 8..=99 are
+ * reserved for future kinds.
+ */
+typedef enum wire_status {
+  /**
+   * Success.
+   */
+  WIRE_OK = 0,
+  /**
+   * The input ends before the frame does; more bytes may complete it.
+   */
+  WIRE_INCOMPLETE = 1,
+  /**
+   * The bytes can never form a valid frame.
+   */
+  WIRE_MALFORMED = 2,
+  /**
+   * A declared length or decompressed size exceeds the configured limit.
+   */
+  WIRE_TOO_LARGE = 3,
+  /**
+   * A version or framing byte the codec does not speak.
+   */
+  WIRE_UNSUPPORTED_VERSION = 4,
+  /**
+   * A field the protocol requires to be UTF-8 is not.
+   */
+  WIRE_INVALID_UTF8 = 5,
+  /**
+   * A one-shot decode found bytes after the frame.
+   */
+  WIRE_TRAILING_BYTES = 6,
+  /**
+   * A value the protocol cannot carry (encoder input, JSON, option).
+   */
+  WIRE_INVALID_ARGUMENT = 7,
+  /**
+   * A required pointer argument was NULL.
+   */
+  WIRE_NULL_ARGUMENT = 100,
+  /**
+   * The output buffer is too small; the needed size was written to the size out-parameter.
+   */
+  WIRE_BUFFER_TOO_SMALL = 101,
+  /**
+   * The library panicked (a bug); the call had no effect on its arguments.
+   */
+  WIRE_PANIC = 102,
+} wire_status;
+
+/**
+ * A streaming decoder: push bytes in any chunking, pull whole frames. Built on the core's
+ * `StreamDecoder` (same frames and same error whatever the chunking). After an error every
+ * later call returns the same error.
+ */
+typedef struct wire_decoder wire_decoder;
+
+/**
+ * A decoded value owned by the library: a frame of any protocol, or the value of a protocol
+ * helper (dnode header or handshake, bare broker message). Its C view (`wire_frame_dnode`,
+ * ...) lives as long as the handle; byte and string views in it point into the input the
+ * handle was decoded from (keep that input alive and unchanged too) or into the handle.
+ * Freed by `wire_frame_free`.
+ */
+typedef struct wire_frame wire_frame;
+
+/**
+ * A protocol number (`WIRE_PROTOCOL_*`), as the core numbers them. A plain integer rather
+ * than a C enum so that any value a caller passes is defined behaviour.
+ */
+typedef uint32_t wire_protocol;
+
+/**
+ * Decoder limits (see the core's `Limits`): checked from a frame's header before anything is
+ * allocated for it.
+ */
+typedef struct wire_limits {
+  /**
+   * Largest length a frame may declare (each protocol's own length field).
+   */
+  uint64_t max_frame_size;
+  /**
+   * Largest total of decompressed data in one frame (chitchat only).
+   */
+  uint64_t max_decompressed_size;
+} wire_limits;
+
+/**
+ * A view of bytes (or UTF-8 text, not NUL-terminated). `ptr` may be NULL when `len` is 0.
+ */
+typedef struct wire_slice {
+  /**
+   * First byte.
+   */
+  const uint8_t *ptr;
+  /**
+   * Number of bytes.
+   */
+  size_t len;
+} wire_slice;
+
+/**
+ * An IP socket address: `family` 4 (first 4 bytes of `ip`) or 6 (16 bytes), port in host
+ * order.
+ */
+typedef struct wire_socket_addr {
+  /**
+   * 4 or 6.
+   */
+  uint8_t family;
+  /**
+   * Address bytes in network order.
+   */
+  uint8_t ip[16];
+  /**
+   * Port.
+   */
+  uint16_t port;
+} wire_socket_addr;
+
+/**
+ * `ChitchatId`.
+ */
+typedef struct wire_chitchat_id {
+  /**
+   * Node id (UTF-8).
+   */
+  struct wire_slice node_id;
+  /**
+   * Generation.
+   */
+  uint64_t generation_id;
+  /**
+   * Gossip address.
+   */
+  struct wire_socket_addr gossip_advertise_addr;
+} wire_chitchat_id;
+
+/**
+ * One digest entry: a node and its `NodeDigest`.
+ */
+typedef struct wire_chitchat_node_digest {
+  /**
+   * The node.
+   */
+  struct wire_chitchat_id chitchat_id;
+  /**
+   * Heartbeat.
+   */
+  uint64_t heartbeat;
+  /**
+   * GC watermark.
+   */
+  uint64_t last_gc_version;
+  /**
+   * Highest version known.
+   */
+  uint64_t max_version;
+} wire_chitchat_node_digest;
+
+/**
+ * `KeyValueMutation`.
+ */
+typedef struct wire_chitchat_key_value {
+  /**
+   * Key (UTF-8).
+   */
+  struct wire_slice key;
+  /**
+   * Value (UTF-8).
+   */
+  struct wire_slice value;
+  /**
+   * Version (at least 1).
+   */
+  uint64_t version;
+  /**
+   * `DeletionStatusMutation`: 0 Set, 1 Delete, 2 DeleteAfterTtl.
+   */
+  uint8_t status;
+} wire_chitchat_key_value;
+
+/**
+ * `NodeDelta`.
+ */
+typedef struct wire_chitchat_node_delta {
+  /**
+   * The node.
+   */
+  struct wire_chitchat_id chitchat_id;
+  /**
+   * Every record after this version is included (0 = reset).
+   */
+  uint64_t from_version_excluded;
+  /**
+   * GC watermark.
+   */
+  uint64_t last_gc_version;
+  /**
+   * Key-value updates, versions strictly increasing.
+   */
+  const struct wire_chitchat_key_value *key_values;
+  /**
+   * Number of key-values.
+   */
+  size_t key_values_len;
+  /**
+   * Max version (the last kv's when there are key-values).
+   */
+  uint64_t max_version;
+} wire_chitchat_node_delta;
+
+/**
+ * A chitchat message with its header's protocol version. `cluster_id` is set for Syn; the
+ * digest for Syn and SynAck; the delta for SynAck and Ack (other fields empty).
+ */
+typedef struct wire_chitchat_msg {
+  /**
+   * Protocol version: 0 (V0) or 1 (V1).
+   */
+  uint8_t version;
+  /**
+   * `WIRE_CHITCHAT_SYN` ... `WIRE_CHITCHAT_BAD_CLUSTER`.
+   */
+  uint8_t type;
+  /**
+   * Syn: the cluster id (UTF-8).
+   */
+  struct wire_slice cluster_id;
+  /**
+   * Digest entries (in `ChitchatId` order when decoded).
+   */
+  const struct wire_chitchat_node_digest *digest;
+  /**
+   * Number of digest entries.
+   */
+  size_t digest_len;
+  /**
+   * Delta node updates, in send order.
+   */
+  const struct wire_chitchat_node_delta *delta;
+  /**
+   * Number of node updates.
+   */
+  size_t delta_len;
+} wire_chitchat_msg;
+
+/**
+ * `DmsgType` (`WIRE_DNODE_*`): `dmsg_type_t`: C's 0..=13 and the Rust port's 14..=23; other values are kept as numbers.
+ */
+typedef uint8_t wire_dnode_dmsg_type;
+
+/**
+ * `DmsgHeader`: A DNODE header without its payload (`struct dmsg` minus the payload), for relays.
+ */
+typedef struct wire_dnode_dmsg_header {
+  /**
+   * Message id.
+   */
+  uint64_t id;
+  /**
+   * Message type.
+   */
+  wire_dnode_dmsg_type type;
+  /**
+   * Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
+   */
+  uint8_t flags;
+  /**
+   * Version, passed through (writers emit [`VERSION_10`]).
+   */
+  uint8_t version;
+  /**
+   * Sender and receiver are in the same datacenter.
+   */
+  bool same_dc;
+  /**
+   * The data field (mlen = its length). Empty on encode means the writer's placeholder.
+   */
+  struct wire_slice data;
+  /**
+   * Declared payload length.
+   */
+  uint32_t plen;
+} wire_dnode_dmsg_header;
+
+/**
+ * `CapabilityAdEntry`: `CapabilityAdEntry`: a capability name and its supported value blobs.
+ */
+typedef struct wire_dnode_capability_ad_entry {
+  /**
+   * ASCII capability name.
+   */
+  struct wire_slice name;
+  /**
+   * Opaque, capability-defined values in preference order.
+   */
+  const struct wire_slice *supported;
+  /**
+   * Number of `supported`.
+   */
+  size_t supported_len;
+} wire_dnode_capability_ad_entry;
+
+/**
+ * `CapabilityAd`: `CapabilityAd`: the advertised capabilities, in wire order.
+ */
+typedef struct wire_dnode_capability_ad {
+  /**
+   * The entries.
+   */
+  const struct wire_dnode_capability_ad_entry *entries;
+  /**
+   * Number of `entries`.
+   */
+  size_t entries_len;
+} wire_dnode_capability_ad;
+
+/**
+ * `Handshake`: Peer-handshake payload: the capability advertisement.
+ */
+typedef struct wire_dnode_handshake {
+  /**
+   * The advertised capabilities.
+   */
+  struct wire_dnode_capability_ad capabilities;
+} wire_dnode_handshake;
+
+/**
+ * A broker record type number (`WIRE_BROKER_TYPE_*`): what a `const void *` of a union points at.
+ */
+typedef uint32_t wire_broker_type;
+
+/**
+ * Option `flavour` (`WIRE_DNODE_FLAVOUR_*`): The placeholder an empty data field is written as: `d` (plain) or `a` (gossip).
+ */
+typedef uint32_t wire_dnode_flavour;
+
+/**
+ * `Dmsg`: One DNODE message: header fields and the plen-framed payload.
+ */
+typedef struct wire_dnode_dmsg {
+  /**
+   * Message id.
+   */
+  uint64_t id;
+  /**
+   * Message type.
+   */
+  wire_dnode_dmsg_type type;
+  /**
+   * Flags, 0..=15 (bit 0 encrypted, bit 1 compressed).
+   */
+  uint8_t flags;
+  /**
+   * Version, passed through (writers emit [`VERSION_10`]).
+   */
+  uint8_t version;
+  /**
+   * Sender and receiver are in the same datacenter.
+   */
+  bool same_dc;
+  /**
+   * The data field: a placeholder byte or the RSA-wrapped AES key; mlen is its length.
+   */
+  struct wire_slice data;
+  /**
+   * The payload; plen is its length.
+   */
+  struct wire_slice payload;
+} wire_dnode_dmsg;
+
+/**
+ * `FrameKind` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_frame_kind;
+
+/**
+ * `PayloadEncoding` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_payload_encoding;
+
+/**
+ * `Frame`: (undocumented)
+ */
+typedef struct wire_broker_frame {
+  /**
+   * (undocumented)
+   */
+  uint32_t envelope_version;
+  /**
+   * (undocumented)
+   */
+  wire_broker_frame_kind kind;
+  /**
+   * (undocumented)
+   */
+  uint32_t payload_protocol;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice payload;
+  /**
+   * (undocumented)
+   */
+  uint64_t request_id;
+  /**
+   * (undocumented)
+   */
+  wire_broker_payload_encoding payload_encoding;
+  /**
+   * (undocumented)
+   */
+  uint64_t deadline_unix_ms;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice traceparent;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice tracestate;
+} wire_broker_frame;
+
+/**
+ * `Framed`: A framed message: the `Frame` and the body length its header declared.
+ */
+typedef struct wire_broker_framed {
+  /**
+   * (undocumented)
+   */
+  struct wire_broker_frame frame;
+  /**
+   * The header's body length; encoding writes the actual length.
+   */
+  uint32_t body_length;
+} wire_broker_framed;
+
+/**
+ * `Frame`: One data-exchange frame.
+ */
+typedef struct wire_dataexchange_frame {
+  /**
+   * The variant: `WIRE_DATAEXCHANGE_*`, or the number of an unknown one.
+   */
+  uint32_t type;
+  /**
+   * The text bytes. `TypeText`. `TypeBinary`. `TypeJSON`. `TypeFile`. `TypeTrace`. `Unknown`.
+   */
+  struct wire_slice payload;
+  /**
+   * The file name: raw bytes, since v0.2.1-beta.1 does not require UTF-8. Empty when the `TypeFile`.
+   */
+  struct wire_slice filename;
+  /**
+   * Type of the traced inner frame (any number). `TypeTrace`.
+   */
+  uint32_t inner_type;
+  /**
+   * Sender's wall clock in Unix nanoseconds (signed). `TypeTrace`.
+   */
+  int64_t sent_at_ns;
+} wire_dataexchange_frame;
+
+/**
+ * Which noxu-rep layout (`WIRE_REPLICATION_LAYOUT_*`): they differ only in
+ * `ElectionProposal.dtvlsn`, and nothing in the bytes tells them apart.
+ */
+typedef uint32_t wire_replication_layout;
+
+/**
+ * Tag 0x01.
+ */
+typedef struct wire_replication_handshake {
+  /**
+   * Node name.
+   */
+  struct wire_slice node_name;
+  /**
+   * Group name.
+   */
+  struct wire_slice group_name;
+  /**
+   * `NodeType` code.
+   */
+  uint8_t node_type;
+} wire_replication_handshake;
+
+/**
+ * Tag 0x02.
+ */
+typedef struct wire_replication_handshake_response {
+  /**
+   * Accepted.
+   */
+  bool accepted;
+  /**
+   * Whether `reason` is present.
+   */
+  bool has_reason;
+  /**
+   * The reason (when `has_reason`).
+   */
+  struct wire_slice reason;
+} wire_replication_handshake_response;
+
+/**
+ * Tag 0x03.
+ */
+typedef struct wire_replication_heartbeat {
+  /**
+   * Master VLSN.
+   */
+  uint64_t master_vlsn;
+  /**
+   * Timestamp (ms).
+   */
+  uint64_t timestamp_ms;
+} wire_replication_heartbeat;
+
+/**
+ * Tag 0x04.
+ */
+typedef struct wire_replication_heartbeat_response {
+  /**
+   * Replica VLSN.
+   */
+  uint64_t replica_vlsn;
+  /**
+   * Timestamp (ms).
+   */
+  uint64_t timestamp_ms;
+} wire_replication_heartbeat_response;
+
+/**
+ * Tag 0x05.
+ */
+typedef struct wire_replication_log_entry {
+  /**
+   * VLSN.
+   */
+  uint64_t vlsn;
+  /**
+   * Entry type.
+   */
+  uint8_t entry_type;
+  /**
+   * Entry bytes.
+   */
+  struct wire_slice data;
+} wire_replication_log_entry;
+
+/**
+ * Tag 0x06.
+ */
+typedef struct wire_replication_ack {
+  /**
+   * VLSN.
+   */
+  uint64_t vlsn;
+} wire_replication_ack;
+
+/**
+ * `RepNode`.
+ */
+typedef struct wire_replication_node {
+  /**
+   * Node name (UTF-8).
+   */
+  struct wire_slice name;
+  /**
+   * `NodeType`: 0 Electable, 1 Monitor, 2 Secondary, 3 Arbiter.
+   */
+  uint8_t node_type;
+  /**
+   * Host (UTF-8).
+   */
+  struct wire_slice host;
+  /**
+   * Port.
+   */
+  uint16_t port;
+  /**
+   * Node id.
+   */
+  uint32_t node_id;
+} wire_replication_node;
+
+/**
+ * Tag 0x07.
+ */
+typedef struct wire_replication_group_change {
+  /**
+   * `GroupChangeType`: 0 Add, 1 Remove, 2 Update.
+   */
+  uint8_t change_type;
+  /**
+   * The node.
+   */
+  struct wire_replication_node node;
+} wire_replication_group_change;
+
+/**
+ * Tag 0x08.
+ */
+typedef struct wire_replication_group_change_response {
+  /**
+   * Accepted.
+   */
+  bool accepted;
+} wire_replication_group_change_response;
+
+/**
+ * Tag 0x09.
+ */
+typedef struct wire_replication_election_proposal {
+  /**
+   * Proposer.
+   */
+  struct wire_slice node_name;
+  /**
+   * VLSN.
+   */
+  uint64_t vlsn;
+  /**
+   * Priority.
+   */
+  uint32_t priority;
+  /**
+   * Term.
+   */
+  uint64_t term;
+  /**
+   * Whether `dtvlsn` is present: exactly under layout 7x.
+   */
+  bool has_dtvlsn;
+  /**
+   * DTVLSN (layout 7x).
+   */
+  uint64_t dtvlsn;
+} wire_replication_election_proposal;
+
+/**
+ * Tag 0x0a.
+ */
+typedef struct wire_replication_election_vote {
+  /**
+   * Voter.
+   */
+  struct wire_slice voter;
+  /**
+   * Granted.
+   */
+  bool granted;
+  /**
+   * Term.
+   */
+  uint64_t term;
+} wire_replication_election_vote;
+
+/**
+ * Tag 0x0b.
+ */
+typedef struct wire_replication_election_result {
+  /**
+   * The master.
+   */
+  struct wire_slice master;
+  /**
+   * Term.
+   */
+  uint64_t term;
+} wire_replication_election_result;
+
+/**
+ * Tag 0x0c.
+ */
+typedef struct wire_replication_shutdown {
+  /**
+   * Reason.
+   */
+  struct wire_slice reason;
+} wire_replication_shutdown;
+
+/**
+ * The fields of a message; the member named after the tag is the one in use.
+ */
+typedef union wire_replication_body {
+  /**
+   * Tag 0x01.
+   */
+  struct wire_replication_handshake handshake;
+  /**
+   * Tag 0x02.
+   */
+  struct wire_replication_handshake_response handshake_response;
+  /**
+   * Tag 0x03.
+   */
+  struct wire_replication_heartbeat heartbeat;
+  /**
+   * Tag 0x04.
+   */
+  struct wire_replication_heartbeat_response heartbeat_response;
+  /**
+   * Tag 0x05.
+   */
+  struct wire_replication_log_entry log_entry;
+  /**
+   * Tag 0x06.
+   */
+  struct wire_replication_ack ack;
+  /**
+   * Tag 0x07.
+   */
+  struct wire_replication_group_change group_change;
+  /**
+   * Tag 0x08.
+   */
+  struct wire_replication_group_change_response group_change_response;
+  /**
+   * Tag 0x09.
+   */
+  struct wire_replication_election_proposal election_proposal;
+  /**
+   * Tag 0x0a.
+   */
+  struct wire_replication_election_vote election_vote;
+  /**
+   * Tag 0x0b.
+   */
+  struct wire_replication_election_result election_result;
+  /**
+   * Tag 0x0c.
+   */
+  struct wire_replication_shutdown shutdown;
+} wire_replication_body;
+
+/**
+ * A `ProtocolMessage`: its wire tag (0x01 Handshake ... 0x0c Shutdown) and the matching body.
+ */
+typedef struct wire_replication_msg {
+  /**
+   * The wire tag.
+   */
+  uint8_t tag;
+  /**
+   * The fields.
+   */
+  union wire_replication_body body;
+} wire_replication_msg;
+
+/**
+ * `ErrorCode` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_error_code;
+
+/**
+ * `AdminVerb` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_admin_verb;
+
+/**
+ * `AdminReplyKind` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_admin_reply_kind;
+
+/**
+ * `OperationKind` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_operation_kind;
+
+/**
+ * `CacheRootKind` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_cache_root_kind;
+
+/**
+ * `StorageDisposition` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_storage_disposition;
+
+/**
+ * `TeardownKind` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_teardown_kind;
+
+/**
+ * `EventKind` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_event_kind;
+
+/**
+ * `BrokerIsolation` (`WIRE_BROKER_*`): (undocumented)
+ */
+typedef int32_t wire_broker_broker_isolation;
+
+/**
+ * One entry of a broker map.
+ */
+typedef struct wire_broker_map_entry {
+  /**
+   * The key (UTF-8).
+   */
+  struct wire_slice key;
+  /**
+   * The value.
+   */
+  struct wire_slice value;
+} wire_broker_map_entry;
+
+/**
+ * `Hello`: (undocumented)
+ */
+typedef struct wire_broker_hello {
+  /**
+   * (undocumented)
+   */
+  uint32_t client_min_protocol;
+  /**
+   * (undocumented)
+   */
+  uint32_t client_max_protocol;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_name;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice wanted_version;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice client_version;
+  /**
+   * (undocumented)
+   */
+  uint64_t client_capabilities;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice auth_token;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice request_id;
+  /**
+   * (undocumented)
+   */
+  uint64_t connection_id;
+  /**
+   * (undocumented)
+   */
+  uint32_t peer_pid;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice client_lib_name;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice client_lib_version;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice peer_attestation_nonce;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice capability_token;
+  /**
+   * (undocumented)
+   */
+  uint64_t client_keepalive_secs;
+} wire_broker_hello;
+
+/**
+ * `Negotiated`: (undocumented)
+ */
+typedef struct wire_broker_negotiated {
+  /**
+   * (undocumented)
+   */
+  uint32_t negotiated_protocol;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice daemon_version;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice backend_pipe;
+  /**
+   * (undocumented)
+   */
+  const struct wire_slice *warnings;
+  /**
+   * Number of `warnings`.
+   */
+  size_t warnings_len;
+  /**
+   * (undocumented)
+   */
+  uint64_t server_capabilities;
+  /**
+   * (undocumented)
+   */
+  uint64_t keepalive_interval_secs;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice handle_passed_token;
+  /**
+   * (undocumented)
+   */
+  uint64_t connection_id;
+} wire_broker_negotiated;
+
+/**
+ * `Refused`: (undocumented)
+ */
+typedef struct wire_broker_refused {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice reason;
+  /**
+   * (undocumented)
+   */
+  uint32_t daemon_min_protocol;
+  /**
+   * (undocumented)
+   */
+  uint32_t daemon_max_protocol;
+  /**
+   * (undocumented)
+   */
+  wire_broker_error_code code;
+  /**
+   * (undocumented) (decoded: in key order)
+   */
+  const struct wire_broker_map_entry *details;
+  /**
+   * Number of `details` entries.
+   */
+  size_t details_len;
+  /**
+   * (undocumented)
+   */
+  uint64_t retry_after_ms;
+} wire_broker_refused;
+
+/**
+ * `HelloReply`: (undocumented)
+ */
+typedef struct wire_broker_hello_reply {
+  /**
+   * `result` is a `negotiated` (NULL: it is not).
+   */
+  const struct wire_broker_negotiated *negotiated;
+  /**
+   * `result` is a `refused` (NULL: it is not).
+   */
+  const struct wire_broker_refused *refused;
+} wire_broker_hello_reply;
+
+/**
+ * `HandoffOffer`: (undocumented)
+ */
+typedef struct wire_broker_handoff_offer {
+  /**
+   * (undocumented)
+   */
+  uint64_t handle_value;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice token;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_name;
+  /**
+   * (undocumented)
+   */
+  uint64_t correlation_id;
+} wire_broker_handoff_offer;
+
+/**
+ * `HandoffAck`: (undocumented)
+ */
+typedef struct wire_broker_handoff_ack {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice token;
+  /**
+   * (undocumented)
+   */
+  bool accepted;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice error_detail;
+  /**
+   * (undocumented)
+   */
+  uint64_t correlation_id;
+} wire_broker_handoff_ack;
+
+/**
+ * `AdminRequest`: (undocumented)
+ */
+typedef struct wire_broker_admin_request {
+  /**
+   * (undocumented)
+   */
+  wire_broker_admin_verb verb;
+  /**
+   * (undocumented)
+   */
+  bool json;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_name;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice output_path;
+  /**
+   * (undocumented)
+   */
+  uint64_t drain_deadline_ms;
+} wire_broker_admin_request;
+
+/**
+ * `AdminReply`: (undocumented)
+ */
+typedef struct wire_broker_admin_reply {
+  /**
+   * (undocumented)
+   */
+  wire_broker_admin_reply_kind kind;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice body;
+  /**
+   * (undocumented)
+   */
+  uint32_t exit_code;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice content_type;
+} wire_broker_admin_reply;
+
+/**
+ * `Quota`: (undocumented)
+ */
+typedef struct wire_broker_quota {
+  /**
+   * (undocumented)
+   */
+  uint64_t hard_max_bytes;
+  /**
+   * (undocumented)
+   */
+  uint64_t soft_target_bytes;
+  /**
+   * (undocumented)
+   */
+  uint64_t reserved_bytes;
+} wire_broker_quota;
+
+/**
+ * `TeardownHook`: (undocumented)
+ */
+typedef struct wire_broker_teardown_hook {
+  /**
+   * (undocumented)
+   */
+  wire_broker_teardown_kind kind;
+  /**
+   * (undocumented)
+   */
+  const struct wire_slice *argv;
+  /**
+   * Number of `argv`.
+   */
+  size_t argv_len;
+  /**
+   * (undocumented)
+   */
+  uint64_t timeout_secs;
+} wire_broker_teardown_hook;
+
+/**
+ * `Ownership`: (undocumented)
+ */
+typedef struct wire_broker_ownership {
+  /**
+   * (undocumented)
+   */
+  uint32_t uid;
+  /**
+   * (undocumented)
+   */
+  uint32_t gid;
+  /**
+   * (undocumented)
+   */
+  uint32_t mode;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice windows_sid;
+} wire_broker_ownership;
+
+/**
+ * `Endpoint`: (undocumented)
+ */
+typedef struct wire_broker_endpoint {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice namespace_id;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice path;
+} wire_broker_endpoint;
+
+/**
+ * `CacheRoot`: (undocumented)
+ */
+typedef struct wire_broker_cache_root {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice path;
+  /**
+   * (undocumented)
+   */
+  wire_broker_cache_root_kind kind;
+  /**
+   * (undocumented)
+   */
+  uint64_t estimated_size_bytes;
+  /**
+   * (undocumented)
+   */
+  wire_broker_storage_disposition disposition;
+  /**
+   * (undocumented) (decoded: in key order)
+   */
+  const struct wire_broker_map_entry *labels;
+  /**
+   * Number of `labels` entries.
+   */
+  size_t labels_len;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_quota *quota;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_teardown_hook *teardown_hook;
+  /**
+   * (undocumented)
+   */
+  const struct wire_slice *exclude_globs;
+  /**
+   * Number of `exclude_globs`.
+   */
+  size_t exclude_globs_len;
+  /**
+   * (undocumented) (decoded: in key order)
+   */
+  const struct wire_broker_map_entry *platform_paths;
+  /**
+   * Number of `platform_paths` entries.
+   */
+  size_t platform_paths_len;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_ownership *ownership;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_endpoint *endpoint;
+} wire_broker_cache_root;
+
+/**
+ * `DaemonProcess`: (undocumented)
+ */
+typedef struct wire_broker_daemon_process {
+  /**
+   * (undocumented)
+   */
+  uint32_t pid;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice exe_path;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_endpoint *ipc_endpoint;
+  /**
+   * (undocumented)
+   */
+  uint64_t started_at_unix_ms;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice boot_id;
+  /**
+   * Whether `idle_timeout_secs` is set.
+   */
+  bool has_idle_timeout_secs;
+  /**
+   * (undocumented) (when `has_idle_timeout_secs`).
+   */
+  uint32_t idle_timeout_secs;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice exe_hash_algorithm;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice exe_hash;
+} wire_broker_daemon_process;
+
+/**
+ * `CleanupPolicy`: (undocumented)
+ */
+typedef struct wire_broker_cleanup_policy {
+  /**
+   * (undocumented)
+   */
+  uint64_t dormant_after_secs;
+  /**
+   * (undocumented)
+   */
+  uint32_t keep_last_n_versions;
+  /**
+   * (undocumented)
+   */
+  bool keep_current;
+  /**
+   * (undocumented)
+   */
+  uint64_t min_size_for_prune_bytes;
+} wire_broker_cleanup_policy;
+
+/**
+ * `ManifestRef`: (undocumented)
+ */
+typedef struct wire_broker_manifest_ref {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_name;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice min_version;
+  /**
+   * (undocumented)
+   */
+  bool optional;
+} wire_broker_manifest_ref;
+
+/**
+ * `ObservabilityInfo`: (undocumented)
+ */
+typedef struct wire_broker_observability_info {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice metrics_endpoint;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice log_path;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice health_check_endpoint;
+} wire_broker_observability_info;
+
+/**
+ * `HostIdentity`: (undocumented)
+ */
+typedef struct wire_broker_host_identity {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice hostname;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice machine_id;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice boot_id;
+  /**
+   * (undocumented)
+   */
+  uint64_t fs_dev_id;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice namespace_id;
+} wire_broker_host_identity;
+
+/**
+ * `Operation`: (undocumented)
+ */
+typedef struct wire_broker_operation {
+  /**
+   * (undocumented)
+   */
+  wire_broker_operation_kind kind;
+  /**
+   * (undocumented)
+   */
+  uint64_t started_at_unix_ms;
+  /**
+   * (undocumented)
+   */
+  uint64_t expected_done_unix_ms;
+} wire_broker_operation;
+
+/**
+ * `CacheManifest`: (undocumented)
+ */
+typedef struct wire_broker_cache_manifest {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_name;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_version;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice broker_envelope_version;
+  /**
+   * (undocumented)
+   */
+  uint64_t created_at_unix_ms;
+  /**
+   * (undocumented)
+   */
+  uint64_t last_active_unix_ms;
+  /**
+   * (undocumented)
+   */
+  const struct wire_broker_cache_root *roots;
+  /**
+   * Number of `roots`.
+   */
+  size_t roots_len;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_daemon_process *current_daemon;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_cleanup_policy *cleanup_policy;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice broker_instance;
+  /**
+   * (undocumented)
+   */
+  const struct wire_broker_manifest_ref *depends_on;
+  /**
+   * Number of `depends_on`.
+   */
+  size_t depends_on_len;
+  /**
+   * (undocumented)
+   */
+  const struct wire_slice *provides;
+  /**
+   * Number of `provides`.
+   */
+  size_t provides_len;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_observability_info *observability;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice bundle_id;
+  /**
+   * (undocumented)
+   */
+  uint32_t manifest_schema_version;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice media_type;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice self_sha256;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_host_identity *host;
+  /**
+   * (undocumented) (NULL: absent)
+   */
+  const struct wire_broker_operation *current_operation;
+  /**
+   * (undocumented)
+   */
+  uint64_t valid_until_unix_ms;
+} wire_broker_cache_manifest;
+
+/**
+ * `LifecycleEvent`: (undocumented)
+ */
+typedef struct wire_broker_lifecycle_event {
+  /**
+   * (undocumented)
+   */
+  uint64_t ts_ms;
+  /**
+   * (undocumented)
+   */
+  uint32_t pid;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_name;
+  /**
+   * (undocumented)
+   */
+  wire_broker_event_kind kind;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice reason;
+  /**
+   * (undocumented) (decoded: in key order)
+   */
+  const struct wire_broker_map_entry *extra;
+  /**
+   * Number of `extra` entries.
+   */
+  size_t extra_len;
+  /**
+   * (undocumented)
+   */
+  uint32_t severity_number;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice severity_text;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice request_id;
+  /**
+   * (undocumented)
+   */
+  uint64_t connection_id;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice broker_instance;
+} wire_broker_lifecycle_event;
+
+/**
+ * `ServiceDefinition`: (undocumented)
+ */
+typedef struct wire_broker_service_definition {
+  /**
+   * (undocumented)
+   */
+  struct wire_slice service_name;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice binary_path;
+  /**
+   * (undocumented)
+   */
+  wire_broker_broker_isolation isolation;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice explicit_instance;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice per_version_binary_dir;
+  /**
+   * (undocumented)
+   */
+  struct wire_slice min_version;
+  /**
+   * (undocumented)
+   */
+  const struct wire_slice *version_allow_list;
+  /**
+   * Number of `version_allow_list`.
+   */
+  size_t version_allow_list_len;
+  /**
+   * (undocumented) (decoded: in key order)
+   */
+  const struct wire_broker_map_entry *labels;
+  /**
+   * Number of `labels` entries.
+   */
+  size_t labels_len;
+} wire_broker_service_definition;
+
+/**
+ * `ProbeResponse`: The payload of a probe response (0xB232 RESPONSE), as `endpoint_probe_response_frame` writes
+ */
+typedef struct wire_broker_probe_response {
+  /**
+   * The 32-byte nonce echoed from the probe request.
+   */
+  struct wire_slice nonce;
+  /**
+   * The backend's process description (every field but the legacy field 3).
+   */
+  struct wire_broker_daemon_process daemon_process;
+  /**
+   * Every field-3 record found after the nonce, raw (key, length and value), in order;
+   */
+  struct wire_slice legacy_tag3_sha256_field;
+} wire_broker_probe_response;
+
+/**
+ * Dynomite DNODE.
+ */
+#define WIRE_PROTOCOL_DNODE 1
+
+/**
+ * chitchat gossip.
+ */
+#define WIRE_PROTOCOL_CHITCHAT 2
+
+/**
+ * Noxu DB replication.
+ */
+#define WIRE_PROTOCOL_REPLICATION 3
+
+/**
+ * running-process broker v1.
+ */
+#define WIRE_PROTOCOL_BROKER 4
+
+/**
+ * Pilot Protocol data exchange.
+ */
+#define WIRE_PROTOCOL_DATAEXCHANGE 5
+
+/**
+ * `flavour` = `plain` (the default).
+ */
+#define WIRE_DNODE_FLAVOUR_PLAIN 0
+
+/**
+ * `flavour` = `gossip`.
+ */
+#define WIRE_DNODE_FLAVOUR_GOSSIP 1
+
+/**
+ * `DmsgType.DMSG_UNKNOWN`.
+ */
+#define WIRE_DNODE_DMSG_UNKNOWN 0
+
+/**
+ * `DmsgType.DMSG_DEBUG`.
+ */
+#define WIRE_DNODE_DMSG_DEBUG 1
+
+/**
+ * `DmsgType.DMSG_PARSE_ERROR`.
+ */
+#define WIRE_DNODE_DMSG_PARSE_ERROR 2
+
+/**
+ * `DmsgType.DMSG_REQ`.
+ */
+#define WIRE_DNODE_DMSG_REQ 3
+
+/**
+ * `DmsgType.DMSG_REQ_FORWARD`.
+ */
+#define WIRE_DNODE_DMSG_REQ_FORWARD 4
+
+/**
+ * `DmsgType.DMSG_RES`.
+ */
+#define WIRE_DNODE_DMSG_RES 5
+
+/**
+ * `DmsgType.CRYPTO_HANDSHAKE`.
+ */
+#define WIRE_DNODE_CRYPTO_HANDSHAKE 6
+
+/**
+ * `DmsgType.GOSSIP_SYN`.
+ */
+#define WIRE_DNODE_GOSSIP_SYN 7
+
+/**
+ * `DmsgType.GOSSIP_SYN_REPLY`.
+ */
+#define WIRE_DNODE_GOSSIP_SYN_REPLY 8
+
+/**
+ * `DmsgType.GOSSIP_ACK`.
+ */
+#define WIRE_DNODE_GOSSIP_ACK 9
+
+/**
+ * `DmsgType.GOSSIP_DIGEST_SYN`.
+ */
+#define WIRE_DNODE_GOSSIP_DIGEST_SYN 10
+
+/**
+ * `DmsgType.GOSSIP_DIGEST_ACK`.
+ */
+#define WIRE_DNODE_GOSSIP_DIGEST_ACK 11
+
+/**
+ * `DmsgType.GOSSIP_DIGEST_ACK2`.
+ */
+#define WIRE_DNODE_GOSSIP_DIGEST_ACK2 12
+
+/**
+ * `DmsgType.GOSSIP_SHUTDOWN`.
+ */
+#define WIRE_DNODE_GOSSIP_SHUTDOWN 13
+
+/**
+ * `DmsgType.HANDOFF_CHUNK`.
+ */
+#define WIRE_DNODE_HANDOFF_CHUNK 14
+
+/**
+ * `DmsgType.FT_SEARCH_REQ`.
+ */
+#define WIRE_DNODE_FT_SEARCH_REQ 15
+
+/**
+ * `DmsgType.FT_SEARCH_REP`.
+ */
+#define WIRE_DNODE_FT_SEARCH_REP 16
+
+/**
+ * `DmsgType.XA_PREPARE`.
+ */
+#define WIRE_DNODE_XA_PREPARE 17
+
+/**
+ * `DmsgType.XA_VOTE`.
+ */
+#define WIRE_DNODE_XA_VOTE 18
+
+/**
+ * `DmsgType.XA_COMMIT`.
+ */
+#define WIRE_DNODE_XA_COMMIT 19
+
+/**
+ * `DmsgType.XA_ROLLBACK`.
+ */
+#define WIRE_DNODE_XA_ROLLBACK 20
+
+/**
+ * `DmsgType.XA_ACK`.
+ */
+#define WIRE_DNODE_XA_ACK 21
+
+/**
+ * `DmsgType.RIAK_REPLICA`.
+ */
+#define WIRE_DNODE_RIAK_REPLICA 22
+
+/**
+ * `DmsgType.RAMP_PREPARE`.
+ */
+#define WIRE_DNODE_RAMP_PREPARE 23
+
+/**
  * `FrameKind.FRAME_KIND_REQUEST`.
  */
 #define WIRE_BROKER_FRAME_KIND_REQUEST 0
@@ -429,1695 +2214,124 @@
 #define WIRE_BROKER_EXPLICIT_INSTANCE 2
 
 /**
- * Message type `Syn`.
- */
-#define WIRE_CHITCHAT_SYN 0
-
-/**
- * Message type `SynAck`.
- */
-#define WIRE_CHITCHAT_SYN_ACK 1
-
-/**
- * Message type `Ack`.
- */
-#define WIRE_CHITCHAT_ACK 2
-
-/**
- * Message type `BadCluster`.
- */
-#define WIRE_CHITCHAT_BAD_CLUSTER 3
-
-/**
- * `TypeText`.
- */
-#define WIRE_DATAEXCHANGE_TEXT 1
-
-/**
- * `TypeBinary`.
- */
-#define WIRE_DATAEXCHANGE_BINARY 2
-
-/**
- * `TypeJSON`.
- */
-#define WIRE_DATAEXCHANGE_JSON 3
-
-/**
- * `TypeFile`.
- */
-#define WIRE_DATAEXCHANGE_FILE 4
-
-/**
- * `TypeTrace`.
- */
-#define WIRE_DATAEXCHANGE_TRACE 5
-
-/**
- * The result of every fallible call. Values are part of the ABI: they are never renumbered and
- * a retired value is never reused. 1..=7 are the core's error kinds (same numbers); 8..=99 are
- * reserved for future kinds.
- */
-typedef enum wire_status {
-  /**
-   * Success.
-   */
-  WIRE_OK = 0,
-  /**
-   * The input ends before the frame does; more bytes may complete it.
-   */
-  WIRE_INCOMPLETE = 1,
-  /**
-   * The bytes can never form a valid frame.
-   */
-  WIRE_MALFORMED = 2,
-  /**
-   * A declared length or decompressed size exceeds the configured limit.
-   */
-  WIRE_TOO_LARGE = 3,
-  /**
-   * A version or framing byte the codec does not speak.
-   */
-  WIRE_UNSUPPORTED_VERSION = 4,
-  /**
-   * A field the protocol requires to be UTF-8 is not.
-   */
-  WIRE_INVALID_UTF8 = 5,
-  /**
-   * A one-shot decode found bytes after the frame.
-   */
-  WIRE_TRAILING_BYTES = 6,
-  /**
-   * A value the protocol cannot carry (encoder input, JSON, option).
-   */
-  WIRE_INVALID_ARGUMENT = 7,
-  /**
-   * A required pointer argument was NULL.
-   */
-  WIRE_NULL_ARGUMENT = 100,
-  /**
-   * The output buffer is too small; the needed size was written to the size out-parameter.
-   */
-  WIRE_BUFFER_TOO_SMALL = 101,
-  /**
-   * The library panicked (a bug); the call had no effect on its arguments.
-   */
-  WIRE_PANIC = 102,
-} wire_status;
-
-/**
- * A streaming decoder: push bytes in any chunking, pull whole frames. Built on the core's
- * `StreamDecoder` (same frames and same error whatever the chunking). After an error every
- * later call returns the same error.
- */
-typedef struct wire_decoder wire_decoder;
-
-/**
- * A decoded value owned by the library: a frame of any protocol, or the value of a protocol
- * helper (dnode header or handshake, bare broker message). Its C view (`wire_frame_dnode`,
- * ...) lives as long as the handle; byte and string views in it point into the input the
- * handle was decoded from (keep that input alive and unchanged too) or into the handle.
- * Freed by `wire_frame_free`.
- */
-typedef struct wire_frame wire_frame;
-
-/**
- * A protocol number (`WIRE_PROTOCOL_*`), as the core numbers them. A plain integer rather
- * than a C enum so that any value a caller passes is defined behaviour.
- */
-typedef uint32_t wire_protocol;
-
-/**
- * Decoder limits (see the core's `Limits`): checked from a frame's header before anything is
- * allocated for it.
- */
-typedef struct wire_limits {
-  /**
-   * Largest length a frame may declare (each protocol's own length field).
-   */
-  uint64_t max_frame_size;
-  /**
-   * Largest total of decompressed data in one frame (chitchat only).
-   */
-  uint64_t max_decompressed_size;
-} wire_limits;
-
-/**
- * A view of bytes (or UTF-8 text, not NUL-terminated). `ptr` may be NULL when `len` is 0.
- */
-typedef struct wire_slice {
-  /**
-   * First byte.
-   */
-  const uint8_t *ptr;
-  /**
-   * Number of bytes.
-   */
-  size_t len;
-} wire_slice;
-
-/**
- * `Frame`.
- */
-typedef struct wire_broker_frame {
-  /**
-   * `envelope_version`.
-   */
-  uint32_t envelope_version;
-  /**
-   * `kind`.
-   */
-  int32_t kind;
-  /**
-   * `payload_protocol`.
-   */
-  uint32_t payload_protocol;
-  /**
-   * `payload`.
-   */
-  struct wire_slice payload;
-  /**
-   * `request_id`.
-   */
-  uint64_t request_id;
-  /**
-   * `payload_encoding`.
-   */
-  int32_t payload_encoding;
-  /**
-   * `deadline_unix_ms`.
-   */
-  uint64_t deadline_unix_ms;
-  /**
-   * `traceparent`.
-   */
-  struct wire_slice traceparent;
-  /**
-   * `tracestate`.
-   */
-  struct wire_slice tracestate;
-} wire_broker_frame;
-
-/**
- * A framed `Frame`: the message and the body length its header declared (which differs from
- * the re-encoding's only for non-canonical bodies; encoding writes the actual length).
- */
-typedef struct wire_broker_framed {
-  /**
-   * The header's body length.
-   */
-  uint32_t body_length;
-  /**
-   * The `Frame`.
-   */
-  struct wire_broker_frame frame;
-} wire_broker_framed;
-
-/**
- * A broker v1 message type number (`WIRE_BROKER_TYPE_*`).
- */
-typedef uint32_t wire_broker_type;
-
-/**
- * An IP socket address: `family` 4 (first 4 bytes of `ip`) or 6 (16 bytes), port in host
- * order.
- */
-typedef struct wire_socket_addr {
-  /**
-   * 4 or 6.
-   */
-  uint8_t family;
-  /**
-   * Address bytes in network order.
-   */
-  uint8_t ip[16];
-  /**
-   * Port.
-   */
-  uint16_t port;
-} wire_socket_addr;
-
-/**
- * `ChitchatId`.
- */
-typedef struct wire_chitchat_id {
-  /**
-   * Node id (UTF-8).
-   */
-  struct wire_slice node_id;
-  /**
-   * Generation.
-   */
-  uint64_t generation_id;
-  /**
-   * Gossip address.
-   */
-  struct wire_socket_addr gossip_advertise_addr;
-} wire_chitchat_id;
-
-/**
- * One digest entry: a node and its `NodeDigest`.
- */
-typedef struct wire_chitchat_node_digest {
-  /**
-   * The node.
-   */
-  struct wire_chitchat_id chitchat_id;
-  /**
-   * Heartbeat.
-   */
-  uint64_t heartbeat;
-  /**
-   * GC watermark.
-   */
-  uint64_t last_gc_version;
-  /**
-   * Highest version known.
-   */
-  uint64_t max_version;
-} wire_chitchat_node_digest;
-
-/**
- * `KeyValueMutation`.
- */
-typedef struct wire_chitchat_key_value {
-  /**
-   * Key (UTF-8).
-   */
-  struct wire_slice key;
-  /**
-   * Value (UTF-8).
-   */
-  struct wire_slice value;
-  /**
-   * Version (at least 1).
-   */
-  uint64_t version;
-  /**
-   * `DeletionStatusMutation`: 0 Set, 1 Delete, 2 DeleteAfterTtl.
-   */
-  uint8_t status;
-} wire_chitchat_key_value;
-
-/**
- * `NodeDelta`.
- */
-typedef struct wire_chitchat_node_delta {
-  /**
-   * The node.
-   */
-  struct wire_chitchat_id chitchat_id;
-  /**
-   * Every record after this version is included (0 = reset).
-   */
-  uint64_t from_version_excluded;
-  /**
-   * GC watermark.
-   */
-  uint64_t last_gc_version;
-  /**
-   * Key-value updates, versions strictly increasing.
-   */
-  const struct wire_chitchat_key_value *key_values;
-  /**
-   * Number of key-values.
-   */
-  size_t key_values_len;
-  /**
-   * Max version (the last kv's when there are key-values).
-   */
-  uint64_t max_version;
-} wire_chitchat_node_delta;
-
-/**
- * A chitchat message with its header's protocol version. `cluster_id` is set for Syn; the
- * digest for Syn and SynAck; the delta for SynAck and Ack (other fields empty).
- */
-typedef struct wire_chitchat_msg {
-  /**
-   * Protocol version: 0 (V0) or 1 (V1).
-   */
-  uint8_t version;
-  /**
-   * `WIRE_CHITCHAT_SYN` ... `WIRE_CHITCHAT_BAD_CLUSTER`.
-   */
-  uint8_t type;
-  /**
-   * Syn: the cluster id (UTF-8).
-   */
-  struct wire_slice cluster_id;
-  /**
-   * Digest entries (in `ChitchatId` order when decoded).
-   */
-  const struct wire_chitchat_node_digest *digest;
-  /**
-   * Number of digest entries.
-   */
-  size_t digest_len;
-  /**
-   * Delta node updates, in send order.
-   */
-  const struct wire_chitchat_node_delta *delta;
-  /**
-   * Number of node updates.
-   */
-  size_t delta_len;
-} wire_chitchat_msg;
-
-/**
- * One frame. `type` picks the meaning: FILE uses `filename`, TRACE uses `inner_type` and
- * `sent_at_ns`; `payload` is the reference's `Frame.Payload` (file data for files, the inner
- * payload for traces, the raw payload otherwise). Unused fields are zero/empty.
- */
-typedef struct wire_dataexchange_frame {
-  /**
-   * The type number (any value; 1..=5 are named).
-   */
-  uint32_t type;
-  /**
-   * FILE: the file name bytes.
-   */
-  struct wire_slice filename;
-  /**
-   * TRACE: the inner frame type.
-   */
-  uint32_t inner_type;
-  /**
-   * TRACE: send time, ns since the Unix epoch.
-   */
-  int64_t sent_at_ns;
-  /**
-   * The payload.
-   */
-  struct wire_slice payload;
-} wire_dataexchange_frame;
-
-/**
- * One DNODE message (`struct dmsg` and its payload).
- */
-typedef struct wire_dnode_msg {
-  /**
-   * Message id.
-   */
-  uint64_t id;
-  /**
-   * `dmsg_type_t` value (`wire_dnode_type_name` gives its name).
-   */
-  uint8_t type;
-  /**
-   * Flags (low nibble; bit 0 encrypted, bit 1 compressed).
-   */
-  uint8_t flags;
-  /**
-   * Version (1).
-   */
-  uint8_t version;
-  /**
-   * Same datacenter.
-   */
-  bool same_dc;
-  /**
-   * The data field (placeholder or wrapped AES key). Encoding: empty = the flavour's
-   * placeholder.
-   */
-  struct wire_slice data;
-  /**
-   * The payload (plen bytes).
-   */
-  struct wire_slice payload;
-} wire_dnode_msg;
-
-/**
- * The placeholder an encoder writes for an empty `data` field (`WIRE_DNODE_FLAVOUR_*`).
- */
-typedef uint32_t wire_dnode_flavour;
-
-/**
- * A DNODE header without its payload (for relays that frame the payload themselves).
- */
-typedef struct wire_dnode_header {
-  /**
-   * Message id.
-   */
-  uint64_t id;
-  /**
-   * `dmsg_type_t` value.
-   */
-  uint8_t type;
-  /**
-   * Flags.
-   */
-  uint8_t flags;
-  /**
-   * Version.
-   */
-  uint8_t version;
-  /**
-   * Same datacenter.
-   */
-  bool same_dc;
-  /**
-   * The data field.
-   */
-  struct wire_slice data;
-  /**
-   * Payload length that follows the header.
-   */
-  uint32_t plen;
-} wire_dnode_header;
-
-/**
- * `CapabilityAdEntry`: a capability name (ASCII) and its values in preference order.
- */
-typedef struct wire_dnode_capability {
-  /**
-   * The name.
-   */
-  struct wire_slice name;
-  /**
-   * The values.
-   */
-  const struct wire_slice *supported;
-  /**
-   * Number of values.
-   */
-  size_t supported_len;
-} wire_dnode_capability;
-
-/**
- * The port's peer-handshake payload (`DHS1` capability advertisement).
- */
-typedef struct wire_dnode_handshake {
-  /**
-   * The entries, in wire order.
-   */
-  const struct wire_dnode_capability *entries;
-  /**
-   * Number of entries.
-   */
-  size_t entries_len;
-} wire_dnode_handshake;
-
-/**
- * Which noxu-rep layout (`WIRE_REPLICATION_LAYOUT_*`): they differ only in
- * `ElectionProposal.dtvlsn`, and nothing in the bytes tells them apart.
- */
-typedef uint32_t wire_replication_layout;
-
-/**
- * Tag 0x01.
- */
-typedef struct wire_replication_handshake {
-  /**
-   * Node name.
-   */
-  struct wire_slice node_name;
-  /**
-   * Group name.
-   */
-  struct wire_slice group_name;
-  /**
-   * `NodeType` code.
-   */
-  uint8_t node_type;
-} wire_replication_handshake;
-
-/**
- * Tag 0x02.
- */
-typedef struct wire_replication_handshake_response {
-  /**
-   * Accepted.
-   */
-  bool accepted;
-  /**
-   * Whether `reason` is present.
-   */
-  bool has_reason;
-  /**
-   * The reason (when `has_reason`).
-   */
-  struct wire_slice reason;
-} wire_replication_handshake_response;
-
-/**
- * Tag 0x03.
- */
-typedef struct wire_replication_heartbeat {
-  /**
-   * Master VLSN.
-   */
-  uint64_t master_vlsn;
-  /**
-   * Timestamp (ms).
-   */
-  uint64_t timestamp_ms;
-} wire_replication_heartbeat;
-
-/**
- * Tag 0x04.
- */
-typedef struct wire_replication_heartbeat_response {
-  /**
-   * Replica VLSN.
-   */
-  uint64_t replica_vlsn;
-  /**
-   * Timestamp (ms).
-   */
-  uint64_t timestamp_ms;
-} wire_replication_heartbeat_response;
-
-/**
- * Tag 0x05.
- */
-typedef struct wire_replication_log_entry {
-  /**
-   * VLSN.
-   */
-  uint64_t vlsn;
-  /**
-   * Entry type.
-   */
-  uint8_t entry_type;
-  /**
-   * Entry bytes.
-   */
-  struct wire_slice data;
-} wire_replication_log_entry;
-
-/**
- * Tag 0x06.
- */
-typedef struct wire_replication_ack {
-  /**
-   * VLSN.
-   */
-  uint64_t vlsn;
-} wire_replication_ack;
-
-/**
- * `RepNode`.
- */
-typedef struct wire_replication_node {
-  /**
-   * Node name (UTF-8).
-   */
-  struct wire_slice name;
-  /**
-   * `NodeType`: 0 Electable, 1 Monitor, 2 Secondary, 3 Arbiter.
-   */
-  uint8_t node_type;
-  /**
-   * Host (UTF-8).
-   */
-  struct wire_slice host;
-  /**
-   * Port.
-   */
-  uint16_t port;
-  /**
-   * Node id.
-   */
-  uint32_t node_id;
-} wire_replication_node;
-
-/**
- * Tag 0x07.
- */
-typedef struct wire_replication_group_change {
-  /**
-   * `GroupChangeType`: 0 Add, 1 Remove, 2 Update.
-   */
-  uint8_t change_type;
-  /**
-   * The node.
-   */
-  struct wire_replication_node node;
-} wire_replication_group_change;
-
-/**
- * Tag 0x08.
- */
-typedef struct wire_replication_group_change_response {
-  /**
-   * Accepted.
-   */
-  bool accepted;
-} wire_replication_group_change_response;
-
-/**
- * Tag 0x09.
- */
-typedef struct wire_replication_election_proposal {
-  /**
-   * Proposer.
-   */
-  struct wire_slice node_name;
-  /**
-   * VLSN.
-   */
-  uint64_t vlsn;
-  /**
-   * Priority.
-   */
-  uint32_t priority;
-  /**
-   * Term.
-   */
-  uint64_t term;
-  /**
-   * Whether `dtvlsn` is present: exactly under layout 7x.
-   */
-  bool has_dtvlsn;
-  /**
-   * DTVLSN (layout 7x).
-   */
-  uint64_t dtvlsn;
-} wire_replication_election_proposal;
-
-/**
- * Tag 0x0a.
- */
-typedef struct wire_replication_election_vote {
-  /**
-   * Voter.
-   */
-  struct wire_slice voter;
-  /**
-   * Granted.
-   */
-  bool granted;
-  /**
-   * Term.
-   */
-  uint64_t term;
-} wire_replication_election_vote;
-
-/**
- * Tag 0x0b.
- */
-typedef struct wire_replication_election_result {
-  /**
-   * The master.
-   */
-  struct wire_slice master;
-  /**
-   * Term.
-   */
-  uint64_t term;
-} wire_replication_election_result;
-
-/**
- * Tag 0x0c.
- */
-typedef struct wire_replication_shutdown {
-  /**
-   * Reason.
-   */
-  struct wire_slice reason;
-} wire_replication_shutdown;
-
-/**
- * The fields of a message; the member named after the tag is the one in use.
- */
-typedef union wire_replication_body {
-  /**
-   * Tag 0x01.
-   */
-  struct wire_replication_handshake handshake;
-  /**
-   * Tag 0x02.
-   */
-  struct wire_replication_handshake_response handshake_response;
-  /**
-   * Tag 0x03.
-   */
-  struct wire_replication_heartbeat heartbeat;
-  /**
-   * Tag 0x04.
-   */
-  struct wire_replication_heartbeat_response heartbeat_response;
-  /**
-   * Tag 0x05.
-   */
-  struct wire_replication_log_entry log_entry;
-  /**
-   * Tag 0x06.
-   */
-  struct wire_replication_ack ack;
-  /**
-   * Tag 0x07.
-   */
-  struct wire_replication_group_change group_change;
-  /**
-   * Tag 0x08.
-   */
-  struct wire_replication_group_change_response group_change_response;
-  /**
-   * Tag 0x09.
-   */
-  struct wire_replication_election_proposal election_proposal;
-  /**
-   * Tag 0x0a.
-   */
-  struct wire_replication_election_vote election_vote;
-  /**
-   * Tag 0x0b.
-   */
-  struct wire_replication_election_result election_result;
-  /**
-   * Tag 0x0c.
-   */
-  struct wire_replication_shutdown shutdown;
-} wire_replication_body;
-
-/**
- * A `ProtocolMessage`: its wire tag (0x01 Handshake ... 0x0c Shutdown) and the matching body.
- */
-typedef struct wire_replication_msg {
-  /**
-   * The wire tag.
-   */
-  uint8_t tag;
-  /**
-   * The fields.
-   */
-  union wire_replication_body body;
-} wire_replication_msg;
-
-/**
- * `Endpoint`.
- */
-typedef struct wire_broker_endpoint {
-  /**
-   * `namespace_id`.
-   */
-  struct wire_slice namespace_id;
-  /**
-   * `path`.
-   */
-  struct wire_slice path;
-} wire_broker_endpoint;
-
-/**
- * `DaemonProcess`.
- */
-typedef struct wire_broker_daemon_process {
-  /**
-   * `pid`.
-   */
-  uint32_t pid;
-  /**
-   * `exe_path`.
-   */
-  struct wire_slice exe_path;
-  /**
-   * `ipc_endpoint` (NULL: absent).
-   */
-  const struct wire_broker_endpoint *ipc_endpoint;
-  /**
-   * `started_at_unix_ms`.
-   */
-  uint64_t started_at_unix_ms;
-  /**
-   * `boot_id`.
-   */
-  struct wire_slice boot_id;
-  /**
-   * Whether `idle_timeout_secs` is set.
-   */
-  bool has_idle_timeout_secs;
-  /**
-   * `idle_timeout_secs` (when `has_idle_timeout_secs`).
-   */
-  uint32_t idle_timeout_secs;
-  /**
-   * `exe_hash_algorithm`.
-   */
-  struct wire_slice exe_hash_algorithm;
-  /**
-   * `exe_hash`.
-   */
-  struct wire_slice exe_hash;
-} wire_broker_daemon_process;
-
-/**
- * The probe-response payload (`WIRE_BROKER_TYPE_PROBE_RESPONSE`).
- */
-typedef struct wire_broker_probe_response {
-  /**
-   * The 32-byte nonce.
-   */
-  struct wire_slice nonce;
-  /**
-   * The backend's process description.
-   */
-  struct wire_broker_daemon_process daemon_process;
-  /**
-   * Every legacy field-3 record, raw (key, length, value), written after the
-   * `DaemonProcess` fields.
-   */
-  struct wire_slice legacy_tag3_sha256_field;
-} wire_broker_probe_response;
-
-/**
- * `Hello`.
- */
-typedef struct wire_broker_hello {
-  /**
-   * `client_min_protocol`.
-   */
-  uint32_t client_min_protocol;
-  /**
-   * `client_max_protocol`.
-   */
-  uint32_t client_max_protocol;
-  /**
-   * `service_name`.
-   */
-  struct wire_slice service_name;
-  /**
-   * `wanted_version`.
-   */
-  struct wire_slice wanted_version;
-  /**
-   * `client_version`.
-   */
-  struct wire_slice client_version;
-  /**
-   * `client_capabilities`.
-   */
-  uint64_t client_capabilities;
-  /**
-   * `auth_token`.
-   */
-  struct wire_slice auth_token;
-  /**
-   * `request_id`.
-   */
-  struct wire_slice request_id;
-  /**
-   * `connection_id`.
-   */
-  uint64_t connection_id;
-  /**
-   * `peer_pid`.
-   */
-  uint32_t peer_pid;
-  /**
-   * `client_lib_name`.
-   */
-  struct wire_slice client_lib_name;
-  /**
-   * `client_lib_version`.
-   */
-  struct wire_slice client_lib_version;
-  /**
-   * `peer_attestation_nonce`.
-   */
-  struct wire_slice peer_attestation_nonce;
-  /**
-   * `capability_token`.
-   */
-  struct wire_slice capability_token;
-  /**
-   * `client_keepalive_secs`.
-   */
-  uint64_t client_keepalive_secs;
-} wire_broker_hello;
-
-/**
- * `Negotiated`.
- */
-typedef struct wire_broker_negotiated {
-  /**
-   * `negotiated_protocol`.
-   */
-  uint32_t negotiated_protocol;
-  /**
-   * `daemon_version`.
-   */
-  struct wire_slice daemon_version;
-  /**
-   * `backend_pipe`.
-   */
-  struct wire_slice backend_pipe;
-  /**
-   * `warnings`.
-   */
-  const struct wire_slice *warnings;
-  /**
-   * Number of `warnings`.
-   */
-  size_t warnings_len;
-  /**
-   * `server_capabilities`.
-   */
-  uint64_t server_capabilities;
-  /**
-   * `keepalive_interval_secs`.
-   */
-  uint64_t keepalive_interval_secs;
-  /**
-   * `handle_passed_token`.
-   */
-  struct wire_slice handle_passed_token;
-  /**
-   * `connection_id`.
-   */
-  uint64_t connection_id;
-} wire_broker_negotiated;
-
-/**
- * One entry of a `map<string, string>`.
- */
-typedef struct wire_broker_map_entry {
-  /**
-   * Key (UTF-8).
-   */
-  struct wire_slice key;
-  /**
-   * Value (UTF-8).
-   */
-  struct wire_slice value;
-} wire_broker_map_entry;
-
-/**
- * `Refused`.
- */
-typedef struct wire_broker_refused {
-  /**
-   * `reason`.
-   */
-  struct wire_slice reason;
-  /**
-   * `daemon_min_protocol`.
-   */
-  uint32_t daemon_min_protocol;
-  /**
-   * `daemon_max_protocol`.
-   */
-  uint32_t daemon_max_protocol;
-  /**
-   * `code`.
-   */
-  int32_t code;
-  /**
-   * `details` (decoded: sorted by key).
-   */
-  const struct wire_broker_map_entry *details;
-  /**
-   * Number of `details` entries.
-   */
-  size_t details_len;
-  /**
-   * `retry_after_ms`.
-   */
-  uint64_t retry_after_ms;
-} wire_broker_refused;
-
-/**
- * `HelloReply`.
- */
-typedef struct wire_broker_hello_reply {
-  /**
-   * `negotiated` (NULL: absent, member of oneof `result`).
-   */
-  const struct wire_broker_negotiated *negotiated;
-  /**
-   * `refused` (NULL: absent, member of oneof `result`).
-   */
-  const struct wire_broker_refused *refused;
-} wire_broker_hello_reply;
-
-/**
- * `HandoffOffer`.
- */
-typedef struct wire_broker_handoff_offer {
-  /**
-   * `handle_value`.
-   */
-  uint64_t handle_value;
-  /**
-   * `token`.
-   */
-  struct wire_slice token;
-  /**
-   * `service_name`.
-   */
-  struct wire_slice service_name;
-  /**
-   * `correlation_id`.
-   */
-  uint64_t correlation_id;
-} wire_broker_handoff_offer;
-
-/**
- * `HandoffAck`.
- */
-typedef struct wire_broker_handoff_ack {
-  /**
-   * `token`.
-   */
-  struct wire_slice token;
-  /**
-   * `accepted`.
-   */
-  bool accepted;
-  /**
-   * `error_detail`.
-   */
-  struct wire_slice error_detail;
-  /**
-   * `correlation_id`.
-   */
-  uint64_t correlation_id;
-} wire_broker_handoff_ack;
-
-/**
- * `AdminRequest`.
- */
-typedef struct wire_broker_admin_request {
-  /**
-   * `verb`.
-   */
-  int32_t verb;
-  /**
-   * `json`.
-   */
-  bool json;
-  /**
-   * `service_name`.
-   */
-  struct wire_slice service_name;
-  /**
-   * `output_path`.
-   */
-  struct wire_slice output_path;
-  /**
-   * `drain_deadline_ms`.
-   */
-  uint64_t drain_deadline_ms;
-} wire_broker_admin_request;
-
-/**
- * `AdminReply`.
- */
-typedef struct wire_broker_admin_reply {
-  /**
-   * `kind`.
-   */
-  int32_t kind;
-  /**
-   * `body`.
-   */
-  struct wire_slice body;
-  /**
-   * `exit_code`.
-   */
-  uint32_t exit_code;
-  /**
-   * `content_type`.
-   */
-  struct wire_slice content_type;
-} wire_broker_admin_reply;
-
-/**
- * `Quota`.
- */
-typedef struct wire_broker_quota {
-  /**
-   * `hard_max_bytes`.
-   */
-  uint64_t hard_max_bytes;
-  /**
-   * `soft_target_bytes`.
-   */
-  uint64_t soft_target_bytes;
-  /**
-   * `reserved_bytes`.
-   */
-  uint64_t reserved_bytes;
-} wire_broker_quota;
-
-/**
- * `TeardownHook`.
- */
-typedef struct wire_broker_teardown_hook {
-  /**
-   * `kind`.
-   */
-  int32_t kind;
-  /**
-   * `argv`.
-   */
-  const struct wire_slice *argv;
-  /**
-   * Number of `argv`.
-   */
-  size_t argv_len;
-  /**
-   * `timeout_secs`.
-   */
-  uint64_t timeout_secs;
-} wire_broker_teardown_hook;
-
-/**
- * `Ownership`.
- */
-typedef struct wire_broker_ownership {
-  /**
-   * `uid`.
-   */
-  uint32_t uid;
-  /**
-   * `gid`.
-   */
-  uint32_t gid;
-  /**
-   * `mode`.
-   */
-  uint32_t mode;
-  /**
-   * `windows_sid`.
-   */
-  struct wire_slice windows_sid;
-} wire_broker_ownership;
-
-/**
- * `CacheRoot`.
- */
-typedef struct wire_broker_cache_root {
-  /**
-   * `path`.
-   */
-  struct wire_slice path;
-  /**
-   * `kind`.
-   */
-  int32_t kind;
-  /**
-   * `estimated_size_bytes`.
-   */
-  uint64_t estimated_size_bytes;
-  /**
-   * `disposition`.
-   */
-  int32_t disposition;
-  /**
-   * `labels` (decoded: sorted by key).
-   */
-  const struct wire_broker_map_entry *labels;
-  /**
-   * Number of `labels` entries.
-   */
-  size_t labels_len;
-  /**
-   * `quota` (NULL: absent).
-   */
-  const struct wire_broker_quota *quota;
-  /**
-   * `teardown_hook` (NULL: absent).
-   */
-  const struct wire_broker_teardown_hook *teardown_hook;
-  /**
-   * `exclude_globs`.
-   */
-  const struct wire_slice *exclude_globs;
-  /**
-   * Number of `exclude_globs`.
-   */
-  size_t exclude_globs_len;
-  /**
-   * `platform_paths` (decoded: sorted by key).
-   */
-  const struct wire_broker_map_entry *platform_paths;
-  /**
-   * Number of `platform_paths` entries.
-   */
-  size_t platform_paths_len;
-  /**
-   * `ownership` (NULL: absent).
-   */
-  const struct wire_broker_ownership *ownership;
-  /**
-   * `endpoint` (NULL: absent).
-   */
-  const struct wire_broker_endpoint *endpoint;
-} wire_broker_cache_root;
-
-/**
- * `CleanupPolicy`.
- */
-typedef struct wire_broker_cleanup_policy {
-  /**
-   * `dormant_after_secs`.
-   */
-  uint64_t dormant_after_secs;
-  /**
-   * `keep_last_n_versions`.
-   */
-  uint32_t keep_last_n_versions;
-  /**
-   * `keep_current`.
-   */
-  bool keep_current;
-  /**
-   * `min_size_for_prune_bytes`.
-   */
-  uint64_t min_size_for_prune_bytes;
-} wire_broker_cleanup_policy;
-
-/**
- * `ManifestRef`.
- */
-typedef struct wire_broker_manifest_ref {
-  /**
-   * `service_name`.
-   */
-  struct wire_slice service_name;
-  /**
-   * `min_version`.
-   */
-  struct wire_slice min_version;
-  /**
-   * `optional`.
-   */
-  bool optional;
-} wire_broker_manifest_ref;
-
-/**
- * `ObservabilityInfo`.
- */
-typedef struct wire_broker_observability_info {
-  /**
-   * `metrics_endpoint`.
-   */
-  struct wire_slice metrics_endpoint;
-  /**
-   * `log_path`.
-   */
-  struct wire_slice log_path;
-  /**
-   * `health_check_endpoint`.
-   */
-  struct wire_slice health_check_endpoint;
-} wire_broker_observability_info;
-
-/**
- * `HostIdentity`.
- */
-typedef struct wire_broker_host_identity {
-  /**
-   * `hostname`.
-   */
-  struct wire_slice hostname;
-  /**
-   * `machine_id`.
-   */
-  struct wire_slice machine_id;
-  /**
-   * `boot_id`.
-   */
-  struct wire_slice boot_id;
-  /**
-   * `fs_dev_id`.
-   */
-  uint64_t fs_dev_id;
-  /**
-   * `namespace_id`.
-   */
-  struct wire_slice namespace_id;
-} wire_broker_host_identity;
-
-/**
- * `Operation`.
- */
-typedef struct wire_broker_operation {
-  /**
-   * `kind`.
-   */
-  int32_t kind;
-  /**
-   * `started_at_unix_ms`.
-   */
-  uint64_t started_at_unix_ms;
-  /**
-   * `expected_done_unix_ms`.
-   */
-  uint64_t expected_done_unix_ms;
-} wire_broker_operation;
-
-/**
- * `CacheManifest`.
- */
-typedef struct wire_broker_cache_manifest {
-  /**
-   * `service_name`.
-   */
-  struct wire_slice service_name;
-  /**
-   * `service_version`.
-   */
-  struct wire_slice service_version;
-  /**
-   * `broker_envelope_version`.
-   */
-  struct wire_slice broker_envelope_version;
-  /**
-   * `created_at_unix_ms`.
-   */
-  uint64_t created_at_unix_ms;
-  /**
-   * `last_active_unix_ms`.
-   */
-  uint64_t last_active_unix_ms;
-  /**
-   * `roots`.
-   */
-  const struct wire_broker_cache_root *roots;
-  /**
-   * Number of `roots`.
-   */
-  size_t roots_len;
-  /**
-   * `current_daemon` (NULL: absent).
-   */
-  const struct wire_broker_daemon_process *current_daemon;
-  /**
-   * `cleanup_policy` (NULL: absent).
-   */
-  const struct wire_broker_cleanup_policy *cleanup_policy;
-  /**
-   * `broker_instance`.
-   */
-  struct wire_slice broker_instance;
-  /**
-   * `depends_on`.
-   */
-  const struct wire_broker_manifest_ref *depends_on;
-  /**
-   * Number of `depends_on`.
-   */
-  size_t depends_on_len;
-  /**
-   * `provides`.
-   */
-  const struct wire_slice *provides;
-  /**
-   * Number of `provides`.
-   */
-  size_t provides_len;
-  /**
-   * `observability` (NULL: absent).
-   */
-  const struct wire_broker_observability_info *observability;
-  /**
-   * `bundle_id`.
-   */
-  struct wire_slice bundle_id;
-  /**
-   * `manifest_schema_version`.
-   */
-  uint32_t manifest_schema_version;
-  /**
-   * `media_type`.
-   */
-  struct wire_slice media_type;
-  /**
-   * `self_sha256`.
-   */
-  struct wire_slice self_sha256;
-  /**
-   * `host` (NULL: absent).
-   */
-  const struct wire_broker_host_identity *host;
-  /**
-   * `current_operation` (NULL: absent).
-   */
-  const struct wire_broker_operation *current_operation;
-  /**
-   * `valid_until_unix_ms`.
-   */
-  uint64_t valid_until_unix_ms;
-} wire_broker_cache_manifest;
-
-/**
- * `LifecycleEvent`.
- */
-typedef struct wire_broker_lifecycle_event {
-  /**
-   * `ts_ms`.
-   */
-  uint64_t ts_ms;
-  /**
-   * `pid`.
-   */
-  uint32_t pid;
-  /**
-   * `service_name`.
-   */
-  struct wire_slice service_name;
-  /**
-   * `kind`.
-   */
-  int32_t kind;
-  /**
-   * `reason`.
-   */
-  struct wire_slice reason;
-  /**
-   * `extra` (decoded: sorted by key).
-   */
-  const struct wire_broker_map_entry *extra;
-  /**
-   * Number of `extra` entries.
-   */
-  size_t extra_len;
-  /**
-   * `severity_number`.
-   */
-  uint32_t severity_number;
-  /**
-   * `severity_text`.
-   */
-  struct wire_slice severity_text;
-  /**
-   * `request_id`.
-   */
-  struct wire_slice request_id;
-  /**
-   * `connection_id`.
-   */
-  uint64_t connection_id;
-  /**
-   * `broker_instance`.
-   */
-  struct wire_slice broker_instance;
-} wire_broker_lifecycle_event;
-
-/**
- * `ServiceDefinition`.
- */
-typedef struct wire_broker_service_definition {
-  /**
-   * `service_name`.
-   */
-  struct wire_slice service_name;
-  /**
-   * `binary_path`.
-   */
-  struct wire_slice binary_path;
-  /**
-   * `isolation`.
-   */
-  int32_t isolation;
-  /**
-   * `explicit_instance`.
-   */
-  struct wire_slice explicit_instance;
-  /**
-   * `per_version_binary_dir`.
-   */
-  struct wire_slice per_version_binary_dir;
-  /**
-   * `min_version`.
-   */
-  struct wire_slice min_version;
-  /**
-   * `version_allow_list`.
-   */
-  const struct wire_slice *version_allow_list;
-  /**
-   * Number of `version_allow_list`.
-   */
-  size_t version_allow_list_len;
-  /**
-   * `labels` (decoded: sorted by key).
-   */
-  const struct wire_broker_map_entry *labels;
-  /**
-   * Number of `labels` entries.
-   */
-  size_t labels_len;
-} wire_broker_service_definition;
-
-/**
- * Dynomite DNODE.
- */
-#define WIRE_PROTOCOL_DNODE 1
-
-/**
- * chitchat gossip.
- */
-#define WIRE_PROTOCOL_CHITCHAT 2
-
-/**
- * Noxu DB replication.
- */
-#define WIRE_PROTOCOL_REPLICATION 3
-
-/**
- * running-process broker v1.
- */
-#define WIRE_PROTOCOL_BROKER 4
-
-/**
- * Pilot Protocol data exchange.
- */
-#define WIRE_PROTOCOL_DATAEXCHANGE 5
-
-/**
- * The probe-response payload (0xB232 RESPONSE): nonce, `DaemonProcess`, legacy field 3. Not
- * a message of the package, so numbered apart from the generated types.
- */
-#define WIRE_BROKER_TYPE_PROBE_RESPONSE 100
-
-/**
- * `Frame` (type number of `wire_broker_message_*`).
+ * `Frame` (`wire_broker_frame`).
  */
 #define WIRE_BROKER_TYPE_FRAME 1
 
 /**
- * `Hello` (type number of `wire_broker_message_*`).
+ * `Hello` (`wire_broker_hello`).
  */
 #define WIRE_BROKER_TYPE_HELLO 2
 
 /**
- * `HelloReply` (type number of `wire_broker_message_*`).
+ * `HelloReply` (`wire_broker_hello_reply`).
  */
 #define WIRE_BROKER_TYPE_HELLO_REPLY 3
 
 /**
- * `Negotiated` (type number of `wire_broker_message_*`).
+ * `Negotiated` (`wire_broker_negotiated`).
  */
 #define WIRE_BROKER_TYPE_NEGOTIATED 4
 
 /**
- * `Refused` (type number of `wire_broker_message_*`).
+ * `Refused` (`wire_broker_refused`).
  */
 #define WIRE_BROKER_TYPE_REFUSED 5
 
 /**
- * `HandoffOffer` (type number of `wire_broker_message_*`).
+ * `HandoffOffer` (`wire_broker_handoff_offer`).
  */
 #define WIRE_BROKER_TYPE_HANDOFF_OFFER 6
 
 /**
- * `HandoffAck` (type number of `wire_broker_message_*`).
+ * `HandoffAck` (`wire_broker_handoff_ack`).
  */
 #define WIRE_BROKER_TYPE_HANDOFF_ACK 7
 
 /**
- * `AdminRequest` (type number of `wire_broker_message_*`).
+ * `AdminRequest` (`wire_broker_admin_request`).
  */
 #define WIRE_BROKER_TYPE_ADMIN_REQUEST 8
 
 /**
- * `AdminReply` (type number of `wire_broker_message_*`).
+ * `AdminReply` (`wire_broker_admin_reply`).
  */
 #define WIRE_BROKER_TYPE_ADMIN_REPLY 9
 
 /**
- * `CacheManifest` (type number of `wire_broker_message_*`).
+ * `CacheManifest` (`wire_broker_cache_manifest`).
  */
 #define WIRE_BROKER_TYPE_CACHE_MANIFEST 10
 
 /**
- * `HostIdentity` (type number of `wire_broker_message_*`).
+ * `HostIdentity` (`wire_broker_host_identity`).
  */
 #define WIRE_BROKER_TYPE_HOST_IDENTITY 11
 
 /**
- * `Operation` (type number of `wire_broker_message_*`).
+ * `Operation` (`wire_broker_operation`).
  */
 #define WIRE_BROKER_TYPE_OPERATION 12
 
 /**
- * `CacheRoot` (type number of `wire_broker_message_*`).
+ * `CacheRoot` (`wire_broker_cache_root`).
  */
 #define WIRE_BROKER_TYPE_CACHE_ROOT 13
 
 /**
- * `Endpoint` (type number of `wire_broker_message_*`).
+ * `Endpoint` (`wire_broker_endpoint`).
  */
 #define WIRE_BROKER_TYPE_ENDPOINT 14
 
 /**
- * `TeardownHook` (type number of `wire_broker_message_*`).
+ * `TeardownHook` (`wire_broker_teardown_hook`).
  */
 #define WIRE_BROKER_TYPE_TEARDOWN_HOOK 15
 
 /**
- * `Quota` (type number of `wire_broker_message_*`).
+ * `Quota` (`wire_broker_quota`).
  */
 #define WIRE_BROKER_TYPE_QUOTA 16
 
 /**
- * `Ownership` (type number of `wire_broker_message_*`).
+ * `Ownership` (`wire_broker_ownership`).
  */
 #define WIRE_BROKER_TYPE_OWNERSHIP 17
 
 /**
- * `DaemonProcess` (type number of `wire_broker_message_*`).
+ * `DaemonProcess` (`wire_broker_daemon_process`).
  */
 #define WIRE_BROKER_TYPE_DAEMON_PROCESS 18
 
 /**
- * `CleanupPolicy` (type number of `wire_broker_message_*`).
+ * `CleanupPolicy` (`wire_broker_cleanup_policy`).
  */
 #define WIRE_BROKER_TYPE_CLEANUP_POLICY 19
 
 /**
- * `ManifestRef` (type number of `wire_broker_message_*`).
+ * `ManifestRef` (`wire_broker_manifest_ref`).
  */
 #define WIRE_BROKER_TYPE_MANIFEST_REF 20
 
 /**
- * `ObservabilityInfo` (type number of `wire_broker_message_*`).
+ * `ObservabilityInfo` (`wire_broker_observability_info`).
  */
 #define WIRE_BROKER_TYPE_OBSERVABILITY_INFO 21
 
 /**
- * `LifecycleEvent` (type number of `wire_broker_message_*`).
+ * `LifecycleEvent` (`wire_broker_lifecycle_event`).
  */
 #define WIRE_BROKER_TYPE_LIFECYCLE_EVENT 22
 
 /**
- * `ServiceDefinition` (type number of `wire_broker_message_*`).
+ * `ServiceDefinition` (`wire_broker_service_definition`).
  */
 #define WIRE_BROKER_TYPE_SERVICE_DEFINITION 23
 
 /**
- * `dmsg_write`: `d`.
+ * `ProbeResponse` (`wire_broker_probe_response`).
  */
-#define WIRE_DNODE_FLAVOUR_PLAIN 0
-
-/**
- * `dmsg_write_mbuf` (unsecured gossip): `a`.
- */
-#define WIRE_DNODE_FLAVOUR_GOSSIP 1
+#define WIRE_BROKER_TYPE_PROBE_RESPONSE 24
 
 /**
  * noxu-rep 4.1.0 to 7.11.2 (the default): proposals carry `dtvlsn`.
@@ -2164,6 +2378,12 @@ bool wire_last_error_protocol(wire_protocol *protocol);
 const char *wire_protocol_name(wire_protocol protocol);
 
 /**
+ * The protocol whose frames start like `buf` (the core's `detect`, on a prefix of any
+ * length): `WIRE_OK` with `*protocol` set to it, or to 0 when no protocol claims the bytes.
+ */
+enum wire_status wire_detect(const uint8_t *buf, size_t len, wire_protocol *protocol);
+
+/**
  * The protocol named `name` (`"dnode"`, ...); `WIRE_INVALID_ARGUMENT` for another name.
  */
 enum wire_status wire_protocol_from_name(const char *name, wire_protocol *protocol);
@@ -2172,91 +2392,6 @@ enum wire_status wire_protocol_from_name(const char *name, wire_protocol *protoc
  * The default limits of `protocol`'s codec (the reference implementation's).
  */
 enum wire_status wire_limits_default(wire_protocol protocol, struct wire_limits *limits);
-
-/**
- * Decode exactly one framed `Frame` (`limits` NULL: defaults, 16 MiB bodies; the broker reads
- * a Hello with 65536). `*frame` is a new handle; read it with `wire_frame_broker`, and its
- * payload with `wire_broker_payload_decode`.
- */
-enum wire_status wire_broker_decode(const uint8_t *buf,
-                                    size_t len,
-                                    const struct wire_limits *limits,
-                                    struct wire_frame **frame);
-
-/**
- * The broker frame of a handle; NULL when the handle holds something else.
- */
-const struct wire_broker_framed *wire_frame_broker(const struct wire_frame *frame);
-
-/**
- * Exact framed size of `frame` (5-byte header plus the prost body).
- */
-enum wire_status wire_broker_encoded_len(const struct wire_broker_frame *frame,
-                                         const struct wire_limits *limits,
-                                         size_t *len);
-
-/**
- * Encode `frame` framed into `out`. `*out_len` is always set to the encoded size;
- * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
- */
-enum wire_status wire_broker_encode(const struct wire_broker_frame *frame,
-                                    const struct wire_limits *limits,
-                                    uint8_t *out,
-                                    size_t cap,
-                                    size_t *out_len);
-
-/**
- * Decode the payload of a broker frame handle by the schema its `payload_protocol` and `kind`
- * select: `WIRE_OK` with `*payload` a new handle (read it with `wire_frame_broker_message`),
- * `WIRE_OK` with `*payload` NULL when the payload is opaque to v1, `WIRE_MALFORMED` when it is
- * not the message its schema announces.
- */
-enum wire_status wire_broker_payload_decode(const struct wire_frame *frame,
-                                            struct wire_frame **payload);
-
-/**
- * Decode bare prost bytes (no framing) as message `type` (`WIRE_BROKER_TYPE_*`, or
- * `WIRE_BROKER_TYPE_PROBE_RESPONSE` for that payload layout). `*frame` is a new handle; read it
- * with `wire_frame_broker_message`.
- */
-enum wire_status wire_broker_message_decode(wire_broker_type type,
-                                            const uint8_t *buf,
-                                            size_t len,
-                                            struct wire_frame **frame);
-
-/**
- * The bare broker message of a handle, to be cast to the struct of `*type`
- * (`wire_broker_<snake_name>`); NULL when the handle holds something else.
- */
-const void *wire_frame_broker_message(const struct wire_frame *frame, wire_broker_type *type);
-
-/**
- * Exact bare size of message `type` at `msg`.
- */
-enum wire_status wire_broker_message_encoded_len(wire_broker_type type,
-                                                 const void *msg,
-                                                 size_t *len);
-
-/**
- * Encode message `type` at `msg` bare (prost bytes; map entries in key order) into `out`.
- * `*out_len` is always set to the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it.
- */
-enum wire_status wire_broker_message_encode(wire_broker_type type,
-                                            const void *msg,
-                                            uint8_t *out,
-                                            size_t cap,
-                                            size_t *out_len);
-
-/**
- * The message name of a type number (`"Hello"`, ...; the vectors' name for the probe
- * response); NULL for an unknown number. Static, never freed.
- */
-const char *wire_broker_type_name(wire_broker_type type);
-
-/**
- * The type number of message `name` (NUL-terminated); `WIRE_INVALID_ARGUMENT` if unknown.
- */
-enum wire_status wire_broker_type_from_name(const char *name, wire_broker_type *type);
 
 /**
  * Decode exactly one chitchat message (`limits` NULL: defaults; the version is read from the
@@ -2289,135 +2424,6 @@ enum wire_status wire_chitchat_encode(const struct wire_chitchat_msg *msg,
                                       uint8_t *out,
                                       size_t cap,
                                       size_t *out_len);
-
-/**
- * Decode exactly one frame (`limits` NULL: defaults). `*frame` is a new handle; read it with
- * `wire_frame_dataexchange`.
- */
-enum wire_status wire_dataexchange_decode(const uint8_t *buf,
-                                          size_t len,
-                                          const struct wire_limits *limits,
-                                          struct wire_frame **frame);
-
-/**
- * The data-exchange frame of a handle; NULL when the handle holds something else.
- */
-const struct wire_dataexchange_frame *wire_frame_dataexchange(const struct wire_frame *frame);
-
-/**
- * Exact encoded size of `frame`.
- */
-enum wire_status wire_dataexchange_encoded_len(const struct wire_dataexchange_frame *frame,
-                                               const struct wire_limits *limits,
-                                               size_t *len);
-
-/**
- * Encode `frame` into `out`. `*out_len` is always set to the encoded size;
- * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
- */
-enum wire_status wire_dataexchange_encode(const struct wire_dataexchange_frame *frame,
-                                          const struct wire_limits *limits,
-                                          uint8_t *out,
-                                          size_t cap,
-                                          size_t *out_len);
-
-/**
- * The reference's `ReadTracePayload` on a raw frame type and payload: `inner_type`,
- * `sent_at_ns` and `*inner` (a view into `payload`). `WIRE_INVALID_ARGUMENT` unless `type` is
- * TRACE; `WIRE_MALFORMED` when the payload is under 12 bytes.
- */
-enum wire_status wire_dataexchange_read_trace_payload(uint32_t type,
-                                                      const uint8_t *payload,
-                                                      size_t len,
-                                                      uint32_t *inner_type,
-                                                      int64_t *sent_at_ns,
-                                                      struct wire_slice *inner);
-
-/**
- * Decode exactly one DNODE message (`limits` NULL: defaults). `*frame` is a new handle (NULL
- * on failure); read it with `wire_frame_dnode`.
- */
-enum wire_status wire_dnode_decode(const uint8_t *buf,
-                                   size_t len,
-                                   const struct wire_limits *limits,
-                                   struct wire_frame **frame);
-
-/**
- * The DNODE message of a handle; NULL when the handle holds something else.
- */
-const struct wire_dnode_msg *wire_frame_dnode(const struct wire_frame *frame);
-
-/**
- * Exact encoded size of `msg` with `limits` (NULL: defaults) and `flavour`.
- */
-enum wire_status wire_dnode_encoded_len(const struct wire_dnode_msg *msg,
-                                        const struct wire_limits *limits,
-                                        wire_dnode_flavour flavour,
-                                        size_t *len);
-
-/**
- * Encode `msg` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
- * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
- */
-enum wire_status wire_dnode_encode(const struct wire_dnode_msg *msg,
-                                   const struct wire_limits *limits,
-                                   wire_dnode_flavour flavour,
-                                   uint8_t *out,
-                                   size_t cap,
-                                   size_t *out_len);
-
-/**
- * Parse the header at the front of `buf` (a payload need not follow): `WIRE_OK` with a new
- * handle in `*frame` (read it with `wire_frame_dnode_header`) and the header's length in
- * `*header_len`; `WIRE_INCOMPLETE` when `buf` ends inside the header; or the error.
- */
-enum wire_status wire_dnode_parse_header(const uint8_t *buf,
-                                         size_t len,
-                                         const struct wire_limits *limits,
-                                         struct wire_frame **frame,
-                                         size_t *header_len);
-
-/**
- * The DNODE header of a handle; NULL when the handle holds something else.
- */
-const struct wire_dnode_header *wire_frame_dnode_header(const struct wire_frame *frame);
-
-/**
- * Encode a header alone into `out` (output as for `wire_dnode_encode`; `cap` 0 asks the size).
- */
-enum wire_status wire_dnode_encode_header(const struct wire_dnode_header *header,
-                                          const struct wire_limits *limits,
-                                          wire_dnode_flavour flavour,
-                                          uint8_t *out,
-                                          size_t cap,
-                                          size_t *out_len);
-
-/**
- * Decode a handshake payload (bytes after the last entry are ignored, like the port). `*frame`
- * is a new handle; read it with `wire_frame_dnode_handshake`.
- */
-enum wire_status wire_dnode_handshake_decode(const uint8_t *buf,
-                                             size_t len,
-                                             struct wire_frame **frame);
-
-/**
- * The handshake of a handle; NULL when the handle holds something else.
- */
-const struct wire_dnode_handshake *wire_frame_dnode_handshake(const struct wire_frame *frame);
-
-/**
- * Encode a handshake payload into `out` (output as for `wire_dnode_encode`).
- */
-enum wire_status wire_dnode_handshake_encode(const struct wire_dnode_handshake *handshake,
-                                             uint8_t *out,
-                                             size_t cap,
-                                             size_t *out_len);
-
-/**
- * The reference name of a `dmsg_type_t` value (`"DMSG_REQ"`, ...), NULL for unnamed values.
- * Static, never freed.
- */
-const char *wire_dnode_type_name(uint8_t type);
 
 /**
  * Free a handle (NULL is allowed and does nothing). Every view it handed out dies with it.
@@ -2462,8 +2468,9 @@ enum wire_status wire_to_json(wire_protocol protocol,
                               size_t *needed);
 
 /**
- * The canonical JSON of a handle's value (frames, dnode headers and handshakes, bare broker
- * messages; a probe response payload alone has none: `WIRE_INVALID_ARGUMENT`). Output as for
+ * The canonical JSON of a handle's value (frames, and the values of operations that have a
+ * `<value>_to_json` operation, e.g. dnode headers and handshakes, bare broker messages; others,
+ * e.g. a broker frame's payload alone, have none: `WIRE_INVALID_ARGUMENT`). Output as for
  * `wire_to_json`.
  */
 enum wire_status wire_frame_to_json(const struct wire_frame *frame,
@@ -2485,7 +2492,7 @@ enum wire_status wire_from_json(wire_protocol protocol,
 
 /**
  * Encode a handle's frame again (with the options it was decoded with) into `out`: the
- * canonical bytes. Output as for `wire_from_json`. Handles of helper values (dnode header,
+ * canonical bytes. Output as for `wire_from_json`. Handles of operations' values (dnode header,
  * handshake, broker bare message) have their own encoders: `WIRE_INVALID_ARGUMENT` here.
  */
 enum wire_status wire_frame_encode(const struct wire_frame *frame,
@@ -2544,6 +2551,378 @@ uint64_t wire_decoder_position(const struct wire_decoder *decoder);
  * Free a decoder (NULL is allowed). Frames it handed out stay valid.
  */
 void wire_decoder_free(struct wire_decoder *decoder);
+
+/**
+ * The `DmsgHeader` of a handle; NULL when the handle holds something else.
+ */
+const struct wire_dnode_dmsg_header *wire_frame_dnode_dmsg_header(const struct wire_frame *frame);
+
+/**
+ * The `Handshake` of a handle; NULL when the handle holds something else.
+ */
+const struct wire_dnode_handshake *wire_frame_dnode_handshake(const struct wire_frame *frame);
+
+/**
+ * The `AnyMessage` of a handle, to be cast to the struct of `*type` (`wire_broker_type_name` names it); NULL when
+ * the handle holds something else.
+ */
+const void *wire_frame_broker_any_message(const struct wire_frame *frame,
+                                          wire_broker_type *type);
+
+/**
+ * The `Payload` of a handle, to be cast to the struct of `*type` (`wire_broker_type_name` names it); NULL when
+ * the handle holds something else.
+ */
+const void *wire_frame_broker_payload(const struct wire_frame *frame,
+                                      wire_broker_type *type);
+
+/**
+ * The name of a `wire_dnode_dmsg_type` value (`"DMSG_UNKNOWN"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_dnode_dmsg_type_name(uint8_t value);
+
+/**
+ * Decode exactly one dnode frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
+ * failure); read it with `wire_frame_dnode`.
+ */
+enum wire_status wire_dnode_decode(const uint8_t *buf,
+                                   size_t len,
+                                   const struct wire_limits *limits,
+                                   wire_dnode_flavour flavour,
+                                   struct wire_frame **frame);
+
+/**
+ * The dnode frame of a handle; NULL when the handle holds something else.
+ */
+const struct wire_dnode_dmsg *wire_frame_dnode(const struct wire_frame *frame);
+
+/**
+ * Exact encoded size of `frame` (`limits` NULL: defaults).
+ */
+enum wire_status wire_dnode_encoded_len(const struct wire_dnode_dmsg *frame,
+                                        const struct wire_limits *limits,
+                                        wire_dnode_flavour flavour,
+                                        size_t *len);
+
+/**
+ * Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
+ * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
+ */
+enum wire_status wire_dnode_encode(const struct wire_dnode_dmsg *frame,
+                                   const struct wire_limits *limits,
+                                   wire_dnode_flavour flavour,
+                                   uint8_t *out,
+                                   size_t cap,
+                                   size_t *out_len);
+
+/**
+ * Parse the header at the start of `data`: the header and its length in bytes, or none when `data` ends inside the header.
+ *
+ * Gives `*header` a new handle (read it with `wire_frame_dnode_dmsg_header`), `*header_length`. `WIRE_OK` with NULL handles when there is none.
+ */
+enum wire_status wire_dnode_parse_header(const uint8_t *data,
+                                         size_t data_len,
+                                         const struct wire_limits *limits,
+                                         wire_dnode_flavour flavour,
+                                         struct wire_frame **header,
+                                         uint64_t *header_length);
+
+/**
+ * The bytes of a header alone (the payload follows it on the wire).
+ *
+ * Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+ */
+enum wire_status wire_dnode_encode_header(const struct wire_dnode_dmsg_header *header,
+                                          const struct wire_limits *limits,
+                                          wire_dnode_flavour flavour,
+                                          uint8_t *out,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * The canonical JSON of a header.
+ *
+ * Gives the text and a NUL to `out` (`*needed` is always its length).
+ */
+enum wire_status wire_dnode_header_to_json(const struct wire_dnode_dmsg_header *header,
+                                           char *out,
+                                           size_t cap,
+                                           size_t *needed);
+
+/**
+ * A header from its canonical JSON.
+ *
+ * Gives `*header` a new handle (read it with `wire_frame_dnode_dmsg_header`).
+ */
+enum wire_status wire_dnode_header_from_json(const uint8_t *json,
+                                             size_t json_len,
+                                             struct wire_frame **header);
+
+/**
+ * Decode a `DHS1` handshake payload.
+ *
+ * Gives `*handshake` a new handle (read it with `wire_frame_dnode_handshake`).
+ */
+enum wire_status wire_dnode_decode_handshake(const uint8_t *data,
+                                             size_t data_len,
+                                             struct wire_frame **handshake);
+
+/**
+ * Decode the handshake payload at the start of `data`, and the bytes it used.
+ *
+ * Gives `*handshake` a new handle (read it with `wire_frame_dnode_handshake`), `*used`.
+ */
+enum wire_status wire_dnode_decode_handshake_prefix(const uint8_t *data,
+                                                    size_t data_len,
+                                                    struct wire_frame **handshake,
+                                                    uint64_t *used);
+
+/**
+ * Encode a handshake payload.
+ *
+ * Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+ */
+enum wire_status wire_dnode_encode_handshake(const struct wire_dnode_handshake *handshake,
+                                             uint8_t *out,
+                                             size_t cap,
+                                             size_t *out_len);
+
+/**
+ * The canonical JSON of a handshake payload.
+ *
+ * Gives the text and a NUL to `out` (`*needed` is always its length).
+ */
+enum wire_status wire_dnode_handshake_to_json(const struct wire_dnode_handshake *handshake,
+                                              char *out,
+                                              size_t cap,
+                                              size_t *needed);
+
+/**
+ * A handshake payload from its canonical JSON.
+ *
+ * Gives `*handshake` a new handle (read it with `wire_frame_dnode_handshake`).
+ */
+enum wire_status wire_dnode_handshake_from_json(const uint8_t *json,
+                                                size_t json_len,
+                                                struct wire_frame **handshake);
+
+/**
+ * The name of a `wire_broker_frame_kind` value (`"FRAME_KIND_REQUEST"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_frame_kind_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_payload_encoding` value (`"PAYLOAD_ENCODING_NONE"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_payload_encoding_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_error_code` value (`"ERROR_CODE_UNSPECIFIED"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_error_code_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_admin_verb` value (`"ADMIN_VERB_UNSPECIFIED"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_admin_verb_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_admin_reply_kind` value (`"ADMIN_REPLY_KIND_TEXT"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_admin_reply_kind_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_operation_kind` value (`"OPERATION_IDLE"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_operation_kind_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_cache_root_kind` value (`"CACHE_ROOT_KIND_UNSPECIFIED"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_cache_root_kind_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_storage_disposition` value (`"PRUNE_ON_UNINSTALL"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_storage_disposition_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_teardown_kind` value (`"TEARDOWN_NONE"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_teardown_kind_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_event_kind` value (`"EVENT_KIND_UNSPECIFIED"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_event_kind_name(int32_t value);
+
+/**
+ * The name of a `wire_broker_broker_isolation` value (`"PRIVATE_BROKER"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_broker_broker_isolation_name(int32_t value);
+
+/**
+ * The type name of a `wire_broker_type` (`"Frame"`, ...); NULL for another number. Static.
+ */
+const char *wire_broker_type_name(wire_broker_type type);
+
+/**
+ * The type number of the record named `name` (NUL-terminated); `WIRE_INVALID_ARGUMENT` if none.
+ */
+enum wire_status wire_broker_type_from_name(const char *name, wire_broker_type *type);
+
+/**
+ * Decode exactly one broker frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
+ * failure); read it with `wire_frame_broker`.
+ */
+enum wire_status wire_broker_decode(const uint8_t *buf,
+                                    size_t len,
+                                    const struct wire_limits *limits,
+                                    struct wire_frame **frame);
+
+/**
+ * The broker frame of a handle; NULL when the handle holds something else.
+ */
+const struct wire_broker_framed *wire_frame_broker(const struct wire_frame *frame);
+
+/**
+ * Exact encoded size of `frame` (`limits` NULL: defaults).
+ */
+enum wire_status wire_broker_encoded_len(const struct wire_broker_framed *frame,
+                                         const struct wire_limits *limits,
+                                         size_t *len);
+
+/**
+ * Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
+ * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
+ */
+enum wire_status wire_broker_encode(const struct wire_broker_framed *frame,
+                                    const struct wire_limits *limits,
+                                    uint8_t *out,
+                                    size_t cap,
+                                    size_t *out_len);
+
+/**
+ * Decode a bare message (prost bytes, no framing) of the type named `type_name`.
+ *
+ * Gives `*message` a new handle (read it with `wire_frame_broker_any_message`).
+ */
+enum wire_status wire_broker_decode_message(const uint8_t *type_name,
+                                            size_t type_name_len,
+                                            const uint8_t *data,
+                                            size_t data_len,
+                                            struct wire_frame **message);
+
+/**
+ * Encode a bare message (prost bytes, no framing).
+ *
+ * Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+ */
+enum wire_status wire_broker_encode_message(wire_broker_type message_type,
+                                            const void *message,
+                                            uint8_t *out,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * The canonical JSON of a bare message.
+ *
+ * Gives the text and a NUL to `out` (`*needed` is always its length).
+ */
+enum wire_status wire_broker_message_to_json(wire_broker_type message_type,
+                                             const void *message,
+                                             char *out,
+                                             size_t cap,
+                                             size_t *needed);
+
+/**
+ * A bare message from its canonical JSON.
+ *
+ * Gives `*message` a new handle (read it with `wire_frame_broker_any_message`).
+ */
+enum wire_status wire_broker_message_from_json(const uint8_t *json,
+                                               size_t json_len,
+                                               struct wire_frame **message);
+
+/**
+ * Encode a frame's payload message (the bytes of a `Frame.payload`).
+ *
+ * Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+ */
+enum wire_status wire_broker_encode_payload(wire_broker_type payload_type,
+                                            const void *payload,
+                                            uint8_t *out,
+                                            size_t cap,
+                                            size_t *out_len);
+
+/**
+ * A frame's payload decoded by the schema its `payload_protocol` and `kind` announce: none for opaque payloads, `malformed` when the payload is not that message.
+ *
+ * Gives `*payload` a new handle (read it with `wire_frame_broker_payload`). `WIRE_OK` with NULL handles when there is none.
+ */
+enum wire_status wire_broker_payload_message(const struct wire_broker_frame *frame,
+                                             struct wire_frame **payload);
+
+/**
+ * Decode exactly one dataexchange frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
+ * failure); read it with `wire_frame_dataexchange`.
+ */
+enum wire_status wire_dataexchange_decode(const uint8_t *buf,
+                                          size_t len,
+                                          const struct wire_limits *limits,
+                                          struct wire_frame **frame);
+
+/**
+ * The dataexchange frame of a handle; NULL when the handle holds something else.
+ */
+const struct wire_dataexchange_frame *wire_frame_dataexchange(const struct wire_frame *frame);
+
+/**
+ * Exact encoded size of `frame` (`limits` NULL: defaults).
+ */
+enum wire_status wire_dataexchange_encoded_len(const struct wire_dataexchange_frame *frame,
+                                               const struct wire_limits *limits,
+                                               size_t *len);
+
+/**
+ * Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
+ * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
+ */
+enum wire_status wire_dataexchange_encode(const struct wire_dataexchange_frame *frame,
+                                          const struct wire_limits *limits,
+                                          uint8_t *out,
+                                          size_t cap,
+                                          size_t *out_len);
+
+/**
+ * The type number a frame has on the wire.
+ *
+ * Gives `*frame_type`.
+ */
+enum wire_status wire_dataexchange_frame_type(const struct wire_dataexchange_frame *frame,
+                                              uint32_t *frame_type);
+
+/**
+ * The reference's `TypeName`: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, else `UNKNOWN(n)`.
+ *
+ * Gives the text and a NUL to `out` (`*needed` is always its length).
+ */
+enum wire_status wire_dataexchange_type_name(uint32_t frame_type,
+                                             char *out,
+                                             size_t cap,
+                                             size_t *needed);
+
+/**
+ * The reference's `ReadTracePayload` over a raw type number and payload.
+ *
+ * Gives `*inner_type`, `*sent_at_ns`, `*payload_out` (a view into the arguments).
+ */
+enum wire_status wire_dataexchange_read_trace_payload(uint32_t frame_type,
+                                                      const uint8_t *payload,
+                                                      size_t payload_len,
+                                                      uint32_t *inner_type,
+                                                      int64_t *sent_at_ns,
+                                                      struct wire_slice *payload_out);
 
 /**
  * Decode exactly one framed message (`[u32 LE length][message]`) in `layout` (`limits` NULL:

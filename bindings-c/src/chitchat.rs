@@ -9,7 +9,7 @@ use wire_core::chitchat::{
 };
 use wire_core::{AnyCodec, Protocol};
 
-use crate::dnode::array_arg;
+use crate::array_arg;
 use crate::frame::{codec_for, decode_into, Ctx, View};
 use crate::{
     arg, bytes_arg, ffi_fn, ffi_value, out, str_arg, str_ref, wire_frame, wire_limits, wire_slice,

@@ -3,11 +3,9 @@
 //! [`wire_decoder`], all over the core's `AnyCodec` and `StreamDecoder`.
 
 use std::any::Any;
-use std::ffi::{c_char, c_void};
+use std::ffi::c_char;
 
 use bytes::BytesMut;
-use wire_core::broker::{AnyMessage, ProbeResponse};
-use wire_core::dnode::{DmsgHeader, Handshake};
 use wire_core::{AnyCodec, AnyFrame, Codec, Protocol, StreamDecoder};
 
 use crate::{
@@ -81,28 +79,21 @@ impl Ctx<'_> {
     }
 }
 
-/// What a handle holds: a frame with the codec that decoded it, or one of the protocol helpers'
-/// values.
-// The handle is boxed once, so the variants' size difference costs nothing per frame.
+/// What a handle holds: a frame with the codec that decoded it, or a value an operation
+/// returned.
+// The handle is boxed once, so a frame's size beside the boxed value costs nothing per frame.
 #[allow(clippy::large_enum_variant)]
 pub(crate) enum Held {
     Frame(AnyFrame, AnyCodec),
-    DnodeHeader(DmsgHeader),
-    DnodeHandshake(Handshake),
-    BrokerMessage(AnyMessage),
-    BrokerProbe(ProbeResponse),
+    // Boxed: a value can be much larger than a frame, and every handle has a `Held`.
+    Value(Box<crate::generated::Value>),
 }
 
 /// The C view of what a handle holds.
 pub(crate) enum View {
-    Dnode(crate::wire_dnode_msg),
+    Generated(crate::generated::View),
     Chitchat(crate::wire_chitchat_msg),
     Replication(crate::wire_replication_msg),
-    Broker(crate::wire_broker_framed),
-    Dataexchange(crate::wire_dataexchange_frame),
-    DnodeHeader(crate::wire_dnode_header),
-    DnodeHandshake(crate::wire_dnode_handshake),
-    BrokerMessage(crate::wire_broker_type, *const c_void),
 }
 
 /// A decoded value owned by the library: a frame of any protocol, or the value of a protocol
@@ -126,32 +117,16 @@ impl wire_frame {
             origin,
         };
         let view = match &held {
-            Held::Frame(AnyFrame::Dnode(m), _) => View::Dnode(crate::dnode::view(m, &cx)),
             Held::Frame(AnyFrame::Chitchat(m), _) => {
                 View::Chitchat(crate::chitchat::view(m, &mut cx))
             }
             Held::Frame(AnyFrame::Replication(m), _) => {
                 View::Replication(crate::replication::view(m, &cx))
             }
-            Held::Frame(AnyFrame::Broker(f), _) => View::Broker(crate::broker::view(f, &mut cx)),
-            Held::Frame(AnyFrame::Dataexchange(f), _) => {
-                View::Dataexchange(crate::dataexchange::view(f, &cx))
-            }
-            Held::DnodeHeader(h) => View::DnodeHeader(crate::dnode::header_view(h, &cx)),
-            Held::DnodeHandshake(h) => {
-                View::DnodeHandshake(crate::dnode::handshake_view(h, &mut cx))
-            }
-            Held::BrokerMessage(m) => {
-                let (t, p) = crate::broker_gen::message_view(m, &mut cx);
-                View::BrokerMessage(t, p)
-            }
-            Held::BrokerProbe(p) => {
-                let probe = crate::broker::probe_view(p, &mut cx);
-                View::BrokerMessage(
-                    crate::broker::WIRE_BROKER_TYPE_PROBE_RESPONSE,
-                    cx.arena.one(probe).cast(),
-                )
-            }
+            Held::Frame(f, _) => View::Generated(
+                crate::generated::frame_view(f, &mut cx).expect("a generated protocol's frame"),
+            ),
+            Held::Value(v) => View::Generated(v.view(&mut cx)),
         };
         Box::new(wire_frame {
             held,
@@ -229,8 +204,7 @@ pub extern "C" fn wire_frame_protocol(frame: *const wire_frame) -> wire_protocol
         };
         match frame.held() {
             Held::Frame(f, _) => f.protocol().number(),
-            Held::DnodeHeader(_) | Held::DnodeHandshake(_) => Protocol::Dnode.number(),
-            Held::BrokerMessage(_) | Held::BrokerProbe(_) => Protocol::Broker.number(),
+            Held::Value(v) => v.protocol().number(),
         }
     })
 }
@@ -305,8 +279,9 @@ pub extern "C" fn wire_to_json(
     })
 }
 
-/// The canonical JSON of a handle's value (frames, dnode headers and handshakes, bare broker
-/// messages; a probe response payload alone has none: `WIRE_INVALID_ARGUMENT`). Output as for
+/// The canonical JSON of a handle's value (frames, and the values of operations that have a
+/// `<value>_to_json` operation, e.g. dnode headers and handshakes, bare broker messages; others,
+/// e.g. a broker frame's payload alone, have none: `WIRE_INVALID_ARGUMENT`). Output as for
 /// `wire_to_json`.
 #[no_mangle]
 pub extern "C" fn wire_frame_to_json(
@@ -320,15 +295,12 @@ pub extern "C" fn wire_frame_to_json(
         let frame = unsafe { arg(frame, "frame")? };
         let json = match frame.held() {
             Held::Frame(f, codec) => codec.to_json(f),
-            Held::DnodeHeader(h) => wire_core::dnode::header_to_json(h),
-            Held::DnodeHandshake(h) => wire_core::dnode::handshake_to_json(h),
-            Held::BrokerMessage(m) => m.to_json(),
-            Held::BrokerProbe(_) => {
-                return Err(Fail::invalid(
-                    Protocol::Broker,
-                    "a probe response has canonical JSON only inside its frame",
-                ))
-            }
+            Held::Value(v) => v.to_json().ok_or_else(|| {
+                Fail::invalid(
+                    v.protocol(),
+                    "this value has canonical JSON only inside its frame",
+                )
+            })??,
         };
         // SAFETY: the caller gives `cap` writable bytes and a writable `needed`.
         unsafe { write_text(&json.to_string(), out, cap, needed) }
@@ -362,7 +334,7 @@ pub extern "C" fn wire_from_json(
 }
 
 /// Encode a handle's frame again (with the options it was decoded with) into `out`: the
-/// canonical bytes. Output as for `wire_from_json`. Handles of helper values (dnode header,
+/// canonical bytes. Output as for `wire_from_json`. Handles of operations' values (dnode header,
 /// handshake, broker bare message) have their own encoders: `WIRE_INVALID_ARGUMENT` here.
 #[no_mangle]
 pub extern "C" fn wire_frame_encode(

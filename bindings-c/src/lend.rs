@@ -12,6 +12,7 @@
 //! core's encoders only read a frame (they take `&Frame` and write bytes out) and keep nothing
 //! of it. `tests` below check that the count is back to zero after every encoder.
 
+use std::cell::Cell;
 use std::marker::PhantomData;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -26,7 +27,35 @@ type Invariant<'a> = PhantomData<fn(&'a [u8]) -> &'a [u8]>;
 /// Lends slices that live for `'a` (at least the whole [`lend`] call) as `Bytes`.
 pub(crate) struct Lender<'a> {
     live: AtomicUsize,
+    /// The lowest start and highest end address of the bytes lent so far (`usize::MAX`, 0
+    /// before any): what an encoder must not overwrite while it reads the frame.
+    lo: Cell<usize>,
+    hi: Cell<usize>,
     _slices: Invariant<'a>,
+}
+
+/// Where an argument conversion takes a C struct's bytes from: lent for the call
+/// ([`Lender`]), or copied ([`Copied`]) for a value a handle keeps.
+pub(crate) trait ByteSource {
+    /// The bytes of a caller-filled [`wire_slice`] (NULL allowed when empty).
+    ///
+    /// SAFETY: `s` views `s.len` readable bytes that stay valid and unchanged for the call.
+    unsafe fn slice(&self, s: &wire_slice, what: &str) -> Res<Bytes>;
+}
+
+/// Copies the caller's bytes.
+pub(crate) struct Copied;
+
+impl ByteSource for Copied {
+    unsafe fn slice(&self, s: &wire_slice, what: &str) -> Res<Bytes> {
+        Ok(Bytes::copy_from_slice(slice_arg(s, what)?))
+    }
+}
+
+impl ByteSource for Lender<'_> {
+    unsafe fn slice(&self, s: &wire_slice, what: &str) -> Res<Bytes> {
+        Lender::slice(self, s, what)
+    }
 }
 
 /// The owner of a lent `Bytes`: a view of caller memory plus the lender's count.
@@ -65,6 +94,9 @@ impl<'a> Lender<'a> {
             return Bytes::new();
         }
         self.live.fetch_add(1, Ordering::Relaxed);
+        let at = bytes.as_ptr() as usize;
+        self.lo.set(self.lo.get().min(at));
+        self.hi.set(self.hi.get().max(at + bytes.len()));
         Bytes::from_owner(Lent {
             ptr: bytes.as_ptr(),
             len: bytes.len(),
@@ -77,6 +109,11 @@ impl<'a> Lender<'a> {
     /// SAFETY: `s` views `s.len` readable bytes that stay valid and unchanged for `'a`.
     pub(crate) unsafe fn slice(&self, s: &wire_slice, what: &str) -> Res<Bytes> {
         Ok(self.bytes(slice_arg(s, what)?))
+    }
+
+    /// The address range `[lo, hi)` that covers every lent slice (empty when none).
+    pub(crate) fn range(&self) -> (usize, usize) {
+        (self.lo.get(), self.hi.get())
     }
 
     #[cfg(test)]
@@ -102,6 +139,8 @@ impl Drop for Check<'_, '_> {
 pub(crate) fn lend<'a, R>(f: impl FnOnce(&Lender<'a>) -> R) -> R {
     let lender = Lender {
         live: AtomicUsize::new(0),
+        lo: Cell::new(usize::MAX),
+        hi: Cell::new(0),
         _slices: PhantomData,
     };
     let check = Check(&lender);
@@ -193,7 +232,7 @@ mod tests {
         // Each encoder again inside an outer lend: its own lender must be back to zero (or the
         // call would abort), and the frames it built from lent bytes are gone.
         lend(|outer| {
-            let msg = wire_dnode_msg {
+            let msg = wire_dnode_dmsg {
                 id: 1,
                 r#type: 6,
                 flags: 0,
@@ -209,11 +248,11 @@ mod tests {
             assert_eq!(st, wire_status::WireOk);
 
             let frame = wire_dataexchange_frame {
-                r#type: WIRE_DATAEXCHANGE_FILE,
+                r#type: WIRE_DATAEXCHANGE_TYPE_FILE,
+                payload: s(&payload),
                 filename: s(b"f.txt"),
                 inner_type: 0,
                 sent_at_ns: 0,
-                payload: s(&payload),
             };
             let st = wire_dataexchange_encode(&frame, null, out.as_mut_ptr(), cap, &mut n);
             assert_eq!(st, wire_status::WireOk);

@@ -543,11 +543,7 @@ pub extern "C" fn wire_replication_encode(
         lend(|l| {
             // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
             let m = unsafe { msg_arg(msg, l)? };
-            let borrowed: &[&[u8]] = match &m {
-                ProtocolMessage::LogEntry { data, .. } => &[data],
-                _ => &[],
-            };
-            unsafe { encode_out(&mut codec, &m, borrowed, out, cap, out_len) }
+            unsafe { encode_out(&mut codec, &m, l.range(), out, cap, out_len) }
         })
     })
 }

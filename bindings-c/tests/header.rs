@@ -11,9 +11,9 @@ fn root() -> PathBuf {
 
 fn generate() -> String {
     let mut config = cbindgen::Config::from_file(root().join("cbindgen.toml")).unwrap();
-    // The broker message structs are reached only through `void *` (typed by
+    // Some generated structs are reached only through `void *` (typed by a type number, e.g.
     // wire_broker_type), so cbindgen would not emit them: export every generated struct.
-    let generated = std::fs::read_to_string(root().join("src/broker_gen.rs")).unwrap();
+    let generated = std::fs::read_to_string(root().join("src/generated.rs")).unwrap();
     config.export.include.extend(
         generated
             .lines()

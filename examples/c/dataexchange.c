@@ -2,7 +2,7 @@
 #include "common.h"
 
 int main(void) {
-  wire_dataexchange_frame file = {.type = WIRE_DATAEXCHANGE_FILE, .filename = SLICE("notes.txt"),
+  wire_dataexchange_frame file = {.type = WIRE_DATAEXCHANGE_TYPE_FILE, .filename = SLICE("notes.txt"),
                                   .payload = SLICE("hello, peer\n")};
   uint8_t out[256];
   size_t n = 0;
@@ -14,7 +14,7 @@ int main(void) {
   print_json(f);
   wire_frame_free(f);
 
-  wire_dataexchange_frame trace = {.type = WIRE_DATAEXCHANGE_TRACE, .inner_type = WIRE_DATAEXCHANGE_TEXT,
+  wire_dataexchange_frame trace = {.type = WIRE_DATAEXCHANGE_TYPE_TRACE, .inner_type = WIRE_DATAEXCHANGE_TYPE_TEXT,
                                    .sent_at_ns = 1700000000000000000LL, .payload = SLICE("ping")};
   must(wire_dataexchange_encode(&trace, NULL, out, sizeof out, &n), "encode trace");
   must(wire_dataexchange_decode(out, n, NULL, &f), "decode trace");

@@ -17,7 +17,7 @@ static void writer(uint16_t port) {
   if (connect(s, (struct sockaddr *)&addr, sizeof addr) != 0) _exit(1);
   const char *payloads[] = {"first", "second message", ""};
   for (unsigned i = 0; i < 3; i++) {
-    wire_dnode_msg msg = {.id = i + 1, .type = 5 /* DMSG_RES */, .version = 1, .same_dc = true,
+    wire_dnode_dmsg msg = {.id = i + 1, .type = 5 /* DMSG_RES */, .version = 1, .same_dc = true,
                           .payload = {(const uint8_t *)payloads[i], strlen(payloads[i])}};
     uint8_t out[128];
     size_t n = 0;
@@ -54,8 +54,8 @@ int main(void) {
     must(wire_decoder_push(decoder, buf, (size_t)got), "push");
     wire_frame *f = NULL;
     for (must(wire_decoder_next(decoder, &f), "next"); f; must(wire_decoder_next(decoder, &f), "next")) {
-      const wire_dnode_msg *m = wire_frame_dnode(f);
-      printf("frame id %llu (%s): \"%.*s\"\n", (unsigned long long)m->id, wire_dnode_type_name(m->type),
+      const wire_dnode_dmsg *m = wire_frame_dnode(f);
+      printf("frame id %llu (%s): \"%.*s\"\n", (unsigned long long)m->id, wire_dnode_dmsg_type_name(m->type),
              (int)m->payload.len, (const char *)m->payload.ptr);
       frames++;
       wire_frame_free(f);

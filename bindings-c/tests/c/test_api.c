@@ -38,19 +38,22 @@ static void status_values(void) {
   wire_limits l;
   TEST(wire_limits_default(WIRE_PROTOCOL_CHITCHAT, &l) == WIRE_OK && l.max_frame_size == 65507);
   TEST(wire_limits_default(99, &l) == WIRE_INVALID_ARGUMENT);
+  TEST(wire_detect((const uint8_t *)DMSG, strlen(DMSG), &p) == WIRE_OK && p == WIRE_PROTOCOL_DNODE);
+  TEST(wire_detect((const uint8_t *)"?", 1, &p) == WIRE_OK && p == 0);
+  TEST(wire_detect(NULL, 0, NULL) == WIRE_NULL_ARGUMENT);
 }
 
 static void null_arguments(void) {
   wire_frame *f = NULL;
   size_t n = 0;
-  TEST(wire_dnode_decode(NULL, 5, NULL, &f) == WIRE_NULL_ARGUMENT);
-  TEST(wire_dnode_decode((const uint8_t *)DMSG, strlen(DMSG), NULL, NULL) == WIRE_NULL_ARGUMENT);
+  TEST(wire_dnode_decode(NULL, 5, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f) == WIRE_NULL_ARGUMENT);
+  TEST(wire_dnode_decode((const uint8_t *)DMSG, strlen(DMSG), NULL, WIRE_DNODE_FLAVOUR_PLAIN, NULL) == WIRE_NULL_ARGUMENT);
   TEST(wire_frame_length(WIRE_PROTOCOL_DNODE, (const uint8_t *)DMSG, strlen(DMSG), NULL) == WIRE_NULL_ARGUMENT);
   TEST(wire_dnode_encode(NULL, NULL, WIRE_DNODE_FLAVOUR_PLAIN, NULL, 0, &n) == WIRE_NULL_ARGUMENT);
   TEST(wire_decoder_push(NULL, (const uint8_t *)"x", 1) == WIRE_NULL_ARGUMENT);
   TEST(wire_frame_to_json(NULL, NULL, 0, &n) == WIRE_NULL_ARGUMENT);
   /* Empty input may come with a NULL pointer. */
-  TEST(wire_dnode_decode(NULL, 0, NULL, &f) == WIRE_INCOMPLETE && f == NULL);
+  TEST(wire_dnode_decode(NULL, 0, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f) == WIRE_INCOMPLETE && f == NULL);
   wire_frame_free(NULL);
   wire_decoder_free(NULL);
   TEST(wire_frame_dnode(NULL) == NULL);
@@ -61,10 +64,10 @@ static void decode_views_and_errors(void) {
   const uint8_t *in = (const uint8_t *)DMSG;
   size_t len = strlen(DMSG);
   wire_frame *f = NULL;
-  TEST(wire_dnode_decode(in, len, NULL, &f) == WIRE_OK);
-  const wire_dnode_msg *m = wire_frame_dnode(f);
+  TEST(wire_dnode_decode(in, len, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f) == WIRE_OK);
+  const wire_dnode_dmsg *m = wire_frame_dnode(f);
   TEST(m && m->id == 7 && m->type == 3 && m->same_dc);
-  TEST(strcmp(wire_dnode_type_name(m->type), "DMSG_REQ") == 0);
+  TEST(strcmp(wire_dnode_dmsg_type_name(m->type), "DMSG_REQ") == 0);
   /* One-shot decode views point into the caller's input. */
   TEST(m && m->payload.ptr == in + len - 5 && m->payload.len == 5);
   TEST(m && m->data.ptr == in + 23 && m->data.len == 1);
@@ -89,7 +92,7 @@ static void decode_views_and_errors(void) {
 
   /* A truncated frame: incomplete, with protocol and offset in the last error. */
   f = NULL;
-  TEST(wire_dnode_decode(in, len - 2, NULL, &f) == WIRE_INCOMPLETE && f == NULL);
+  TEST(wire_dnode_decode(in, len - 2, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f) == WIRE_INCOMPLETE && f == NULL);
   uint64_t off = 0;
   wire_protocol p = 0;
   TEST(wire_last_error_offset(&off) && off == len - 2);
@@ -125,7 +128,7 @@ static void decoder(void) {
   TEST(wire_decoder_next(d, &f) == WIRE_MALFORMED);
   wire_decoder_free(d);
   /* Frames outlive their decoder. */
-  const wire_dnode_msg *m = wire_frame_dnode(b);
+  const wire_dnode_dmsg *m = wire_frame_dnode(b);
   TEST(m && m->payload.len == 5 && memcmp(m->payload.ptr, "hello", 5) == 0);
   wire_frame_free(a);
   wire_frame_free(b);
@@ -146,7 +149,7 @@ static void broker_messages(void) {
   hello.service_name = (wire_slice){(const uint8_t *)"zccache", 7};
   uint8_t payload[128];
   size_t plen = 0;
-  TEST(wire_broker_message_encode(WIRE_BROKER_TYPE_HELLO, &hello, payload, sizeof payload, &plen) == WIRE_OK);
+  TEST(wire_broker_encode_message(WIRE_BROKER_TYPE_HELLO, &hello, payload, sizeof payload, &plen) == WIRE_OK);
   wire_broker_frame frame;
   memset(&frame, 0, sizeof frame);
   frame.envelope_version = 1;
@@ -154,12 +157,13 @@ static void broker_messages(void) {
   frame.payload = (wire_slice){payload, plen};
   uint8_t out[256];
   size_t n = 0;
-  TEST(wire_broker_encode(&frame, NULL, out, sizeof out, &n) == WIRE_OK);
+  wire_broker_framed framed = {.frame = frame}; /* body_length: computed on encode */
+  TEST(wire_broker_encode(&framed, NULL, out, sizeof out, &n) == WIRE_OK);
   wire_frame *f = NULL, *p = NULL;
   TEST(wire_broker_decode(out, n, NULL, &f) == WIRE_OK);
-  TEST(wire_broker_payload_decode(f, &p) == WIRE_OK && p != NULL);
+  TEST(wire_broker_payload_message(&wire_frame_broker(f)->frame, &p) == WIRE_OK && p != NULL);
   wire_broker_type t = 0;
-  const wire_broker_hello *back = wire_frame_broker_message(p, &t);
+  const wire_broker_hello *back = wire_frame_broker_payload(p, &t);
   TEST(t == WIRE_BROKER_TYPE_HELLO && back && back->service_name.len == 7 &&
        memcmp(back->service_name.ptr, "zccache", 7) == 0 && back->client_max_protocol == 1);
   TEST(strcmp(wire_broker_type_name(t), "Hello") == 0);
@@ -171,29 +175,29 @@ static void broker_messages(void) {
   memset(&neg, 0, sizeof neg);
   memset(&ref, 0, sizeof ref);
   wire_broker_hello_reply reply = {&neg, &ref};
-  TEST(wire_broker_message_encode(WIRE_BROKER_TYPE_HELLO_REPLY, &reply, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
-  TEST(wire_broker_message_encode(999, &reply, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
+  TEST(wire_broker_encode_message(WIRE_BROKER_TYPE_HELLO_REPLY, &reply, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
+  TEST(wire_broker_encode_message(999, &reply, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
   /* Strings must be UTF-8. */
   hello.service_name = (wire_slice){(const uint8_t *)"\xff", 1};
-  TEST(wire_broker_message_encode(WIRE_BROKER_TYPE_HELLO, &hello, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
+  TEST(wire_broker_encode_message(WIRE_BROKER_TYPE_HELLO, &hello, out, sizeof out, &n) == WIRE_INVALID_ARGUMENT);
 }
 
 /* Re-encoding a decoded frame into the buffer it was decoded from (its payload view overlaps
  * the output) gives the same bytes as encoding it elsewhere. */
 static void encode_in_place(void) {
   uint8_t buf[128], expected[128];
-  wire_dnode_msg src = {.id = 7, .type = 3, .version = 1, .same_dc = true};
+  wire_dnode_dmsg src = {.id = 7, .type = 3, .version = 1, .same_dc = true};
   src.payload.ptr = (const uint8_t *)"0123456789abcdefghijklmnopqrstuvwxyzABCD";
   src.payload.len = 40;
   size_t n = 0, want = 0;
   TEST(wire_dnode_encode(&src, NULL, WIRE_DNODE_FLAVOUR_PLAIN, buf, sizeof buf, &n) == WIRE_OK);
   wire_frame *f = NULL;
-  TEST(wire_dnode_decode(buf, n, NULL, &f) == WIRE_OK);
-  const wire_dnode_msg *m = wire_frame_dnode(f);
+  TEST(wire_dnode_decode(buf, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f) == WIRE_OK);
+  const wire_dnode_dmsg *m = wire_frame_dnode(f);
   TEST(m && m->payload.ptr > buf && m->payload.ptr < buf + n);
   if (!m) return;
   /* A longer id moves the payload 6 bytes on, over itself. */
-  wire_dnode_msg moved = *m;
+  wire_dnode_dmsg moved = *m;
   moved.id = 1234567;
   TEST(wire_dnode_encode(&moved, NULL, WIRE_DNODE_FLAVOUR_PLAIN, expected, sizeof expected, &want) == WIRE_OK);
   TEST(wire_dnode_encode(&moved, NULL, WIRE_DNODE_FLAVOUR_PLAIN, buf, sizeof buf, &n) == WIRE_OK);

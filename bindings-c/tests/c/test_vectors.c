@@ -63,7 +63,7 @@ static bool last_reason_is(const char *reason, bool prefix_only) {
 
 static wire_status decode_as(wire_protocol p, const uint8_t *b, size_t n, wire_frame **f) {
   switch (p) {
-    case WIRE_PROTOCOL_DNODE: return wire_dnode_decode(b, n, NULL, f);
+    case WIRE_PROTOCOL_DNODE: return wire_dnode_decode(b, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, f);
     case WIRE_PROTOCOL_CHITCHAT: return wire_chitchat_decode(b, n, NULL, f);
     case WIRE_PROTOCOL_REPLICATION: return wire_replication_decode(b, n, NULL, WIRE_REPLICATION_LAYOUT_7X, f);
     case WIRE_PROTOCOL_BROKER: return wire_broker_decode(b, n, NULL, f);
@@ -108,7 +108,7 @@ static uint8_t *encode_struct(const wire_frame *f, wire_replication_layout layou
     case WIRE_PROTOCOL_DNODE: s = wire_dnode_encoded_len(wire_frame_dnode(f), NULL, WIRE_DNODE_FLAVOUR_PLAIN, &need); break;
     case WIRE_PROTOCOL_CHITCHAT: s = wire_chitchat_encoded_len(wire_frame_chitchat(f), NULL, &need); break;
     case WIRE_PROTOCOL_REPLICATION: s = wire_replication_encoded_len(wire_frame_replication(f), NULL, layout, &need); break;
-    case WIRE_PROTOCOL_BROKER: s = wire_broker_encoded_len(&wire_frame_broker(f)->frame, NULL, &need); break;
+    case WIRE_PROTOCOL_BROKER: s = wire_broker_encoded_len(wire_frame_broker(f), NULL, &need); break;
     default: s = wire_dataexchange_encoded_len(wire_frame_dataexchange(f), NULL, &need); break;
   }
   if (s != WIRE_OK) {
@@ -124,7 +124,7 @@ static uint8_t *encode_struct(const wire_frame *f, wire_replication_layout layou
       case WIRE_PROTOCOL_DNODE: s = wire_dnode_encode(wire_frame_dnode(f), NULL, WIRE_DNODE_FLAVOUR_PLAIN, out, cap, &n); break;
       case WIRE_PROTOCOL_CHITCHAT: s = wire_chitchat_encode(wire_frame_chitchat(f), NULL, out, cap, &n); break;
       case WIRE_PROTOCOL_REPLICATION: s = wire_replication_encode(wire_frame_replication(f), NULL, layout, out, cap, &n); break;
-      case WIRE_PROTOCOL_BROKER: s = wire_broker_encode(&wire_frame_broker(f)->frame, NULL, out, cap, &n); break;
+      case WIRE_PROTOCOL_BROKER: s = wire_broker_encode(wire_frame_broker(f), NULL, out, cap, &n); break;
       default: s = wire_dataexchange_encode(wire_frame_dataexchange(f), NULL, out, cap, &n); break;
     }
     if (attempt == 0) {
@@ -226,7 +226,7 @@ static void stream_record(stream_t *r, wire_frame *f, uint64_t at, uint64_t afte
   r->json[i] = frame_json(f);
   r->offset[i] = at;
   r->consumed[i] = (size_t)(after - at);
-  const wire_dnode_msg *m = wire_frame_dnode(f);
+  const wire_dnode_dmsg *m = wire_frame_dnode(f);
   r->payload_len[i] = m ? m->payload.len : 0;
   r->id[i] = m ? m->id : 0;
   r->type[i] = m ? m->type : 0;
@@ -381,9 +381,9 @@ static void op_dnode_flavour(const line_t *l) {
   uint8_t *b = hex_decode(l->arg[0], &n);
   wire_dnode_flavour flavour = strcmp(l->arg[1], "gossip") == 0 ? WIRE_DNODE_FLAVOUR_GOSSIP : WIRE_DNODE_FLAVOUR_PLAIN;
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, &f), WIRE_OK, "decode");
+  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f), WIRE_OK, "decode");
   if (f) {
-    wire_dnode_msg m = *wire_frame_dnode(f);
+    wire_dnode_dmsg m = *wire_frame_dnode(f);
     m.data = (wire_slice){NULL, 0};
     uint8_t *out = malloc(n + 1);
     size_t len = 0;
@@ -404,11 +404,11 @@ static void op_dnode_hdr(const line_t *l) {
   bool wide = strcmp(l->arg[3], "wide") == 0;
   wire_frame *h = NULL;
   size_t hlen = 0;
-  EXPECT_STATUS(wire_dnode_parse_header(b, n, wide ? &WIDE : NULL, &h, &hlen), WIRE_OK, "parse_header");
+  EXPECT_STATUS(wire_dnode_parse_header(b, n, wide ? &WIDE : NULL, WIRE_DNODE_FLAVOUR_PLAIN, &h, &hlen), WIRE_OK, "parse_header");
   CHECK(hlen == want_len, "header length %zu, expected %zu", hlen, want_len);
   if (h) {
     check_json(h, l->arg[2], false, "header");
-    const wire_dnode_header *hd = wire_frame_dnode_header(h);
+    const wire_dnode_dmsg_header *hd = wire_frame_dnode_dmsg_header(h);
     if (wide) {
       CHECK(hlen == n, "a header vector is the whole input");
       uint8_t *out = malloc(n + 1);
@@ -419,8 +419,8 @@ static void op_dnode_hdr(const line_t *l) {
     } else {
       size_t total = hlen + hd->plen;
       wire_frame *f = NULL;
-      EXPECT_STATUS(wire_dnode_decode(b, total, NULL, &f), WIRE_OK, "decode header + plen bytes");
-      const wire_dnode_msg *m = wire_frame_dnode(f);
+      EXPECT_STATUS(wire_dnode_decode(b, total, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f), WIRE_OK, "decode header + plen bytes");
+      const wire_dnode_dmsg *m = wire_frame_dnode(f);
       if (m) {
         CHECK(m->id == hd->id && m->type == hd->type && m->flags == hd->flags && m->version == hd->version &&
                   m->same_dc == hd->same_dc,
@@ -439,10 +439,10 @@ static void op_dnode_hdr_rej(const line_t *l) {
   size_t n, hlen;
   uint8_t *b = hex_decode(l->arg[0], &n);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_dnode_parse_header(b, n, NULL, &f, &hlen), WIRE_MALFORMED, "parse_header");
+  EXPECT_STATUS(wire_dnode_parse_header(b, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f, &hlen), WIRE_MALFORMED, "parse_header");
   wire_frame_free(f);
   f = NULL;
-  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, &f), WIRE_MALFORMED, "decode");
+  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f), WIRE_MALFORMED, "decode");
   wire_frame_free(f);
   free(b);
 }
@@ -525,7 +525,7 @@ static void op_dlstream(const line_t *l) {
       fail("bad frame spec %s", items[i]);
       break;
     }
-    const char *name = wire_dnode_type_name(r.type[i]);
+    const char *name = wire_dnode_dmsg_type_name(r.type[i]);
     char num[8];
     snprintf(num, sizeof num, "%u", r.type[i]);
     CHECK(r.offset[i] == off && r.consumed[i] - r.payload_len[i] == hl && r.payload_len[i] == plen && r.id[i] == id &&
@@ -560,7 +560,7 @@ static void op_dlreplay_short(const line_t *l) {
   size_t n;
   uint8_t *b = hex_decode(l->arg[0], &n);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, &f), WIRE_TRAILING_BYTES, "decode");
+  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f), WIRE_TRAILING_BYTES, "decode");
   uint64_t off = 0;
   CHECK(wire_last_error_offset(&off) && off == strtoull(l->arg[1], NULL, 10), "trailing bytes at %llu",
         (unsigned long long)off);
@@ -576,8 +576,8 @@ static void op_dlreplay_v2(const line_t *l) {
   size_t n;
   uint8_t *b = hex_decode(l->arg[0], &n);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, &f), WIRE_OK, "decode");
-  const wire_dnode_msg *m = wire_frame_dnode(f);
+  EXPECT_STATUS(wire_dnode_decode(b, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, &f), WIRE_OK, "decode");
+  const wire_dnode_dmsg *m = wire_frame_dnode(f);
   CHECK(m && m->version == strtoul(l->arg[1], NULL, 10) && m->payload.len == strtoull(l->arg[2], NULL, 10),
         "version and payload length");
   wire_frame_free(f);
@@ -588,12 +588,12 @@ static void op_hs(const line_t *l) {
   size_t n;
   uint8_t *b = hex_decode(l->arg[0], &n);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_dnode_handshake_decode(b, n, &f), WIRE_OK, "handshake decode");
+  EXPECT_STATUS(wire_dnode_decode_handshake(b, n, &f), WIRE_OK, "handshake decode");
   if (f) {
     check_json(f, l->arg[1], false, "handshake");
     uint8_t *out = malloc(n + 1);
     size_t len = 0;
-    EXPECT_STATUS(wire_dnode_handshake_encode(wire_frame_dnode_handshake(f), out, n, &len), WIRE_OK, "handshake encode");
+    EXPECT_STATUS(wire_dnode_encode_handshake(wire_frame_dnode_handshake(f), out, n, &len), WIRE_OK, "handshake encode");
     check_bytes(out, len, l->arg[0], "handshake bytes");
     free(out);
   }
@@ -605,7 +605,7 @@ static void op_hs_rej(const line_t *l) {
   size_t n;
   uint8_t *b = hex_decode(l->arg[0], &n);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_dnode_handshake_decode(b, n, &f), kind_status(l->arg[1]), "handshake decode");
+  EXPECT_STATUS(wire_dnode_decode_handshake(b, n, &f), kind_status(l->arg[1]), "handshake decode");
   wire_frame_free(f);
   free(b);
 }
@@ -844,20 +844,22 @@ static void op_bk_bare(const line_t *l) {
   size_t n;
   uint8_t *b = hex_decode(l->arg[1], &n);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_broker_message_decode(type, b, n, &f), WIRE_OK, "bare decode");
+  const uint8_t *name = (const uint8_t *)l->arg[0];
+  EXPECT_STATUS(wire_broker_decode_message(name, strlen(l->arg[0]), b, n, &f), WIRE_OK, "bare decode");
   if (f) {
     check_json(f, l->arg[2], false, "bare");
     wire_broker_type t = 0;
-    const void *msg = wire_frame_broker_message(f, &t);
+    const void *msg = wire_frame_broker_any_message(f, &t);
     CHECK(msg && t == type, "message view of the right type");
     size_t need = 0, len = 0;
-    EXPECT_STATUS(wire_broker_message_encoded_len(type, msg, &need), WIRE_OK, "encoded_len");
+    wire_status sized = wire_broker_encode_message(type, msg, NULL, 0, &need);
+    EXPECT_STATUS(sized, need ? WIRE_BUFFER_TOO_SMALL : WIRE_OK, "encoded size");
     uint8_t *out = malloc(need + 1);
-    EXPECT_STATUS(wire_broker_message_encode(type, msg, out, need, &len), WIRE_OK, "encode");
+    EXPECT_STATUS(wire_broker_encode_message(type, msg, out, need, &len), WIRE_OK, "encode");
     CHECK(len == need, "encoded_len is exact");
     if (strcmp(l->arg[4], "multimap") == 0) {
       wire_frame *again = NULL;
-      EXPECT_STATUS(wire_broker_message_decode(type, out, len, &again), WIRE_OK, "decode the re-encoding");
+      EXPECT_STATUS(wire_broker_decode_message(name, strlen(l->arg[0]), out, len, &again), WIRE_OK, "decode the re-encoding");
       if (again) check_json(again, l->arg[2], false, "map round trip");
       wire_frame_free(again);
     } else {
@@ -897,7 +899,7 @@ static void op_bk_dec(const line_t *l) {
 
 static void op_bk_payload_of(const wire_frame *f, const char *want_json) {
   wire_frame *p = NULL;
-  wire_status s = wire_broker_payload_decode(f, &p);
+  wire_status s = wire_broker_payload_message(&wire_frame_broker(f)->frame, &p);
   bool has = want_json && strstr(want_json, "\"payload_message\"") != NULL;
   if (!has) {
     CHECK(s != WIRE_OK || p == NULL, "no payload_message, yet the payload decoded");
@@ -906,9 +908,10 @@ static void op_bk_payload_of(const wire_frame *f, const char *want_json) {
     CHECK(p != NULL, "payload handle");
     if (p) {
       wire_broker_type t = 0;
-      const void *msg = wire_frame_broker_message(p, &t);
+      const void *msg = wire_frame_broker_payload(p, &t);
       size_t need = 0;
-      EXPECT_STATUS(wire_broker_message_encoded_len(t, msg, &need), WIRE_OK, "payload encoded_len");
+      wire_status sized = wire_broker_encode_payload(t, msg, NULL, 0, &need);
+      EXPECT_STATUS(sized, need ? WIRE_BUFFER_TOO_SMALL : WIRE_OK, "payload encoded size");
       CHECK(strstr(want_json, wire_broker_type_name(t)) != NULL, "payload type %s", wire_broker_type_name(t));
     }
   }
@@ -1011,7 +1014,7 @@ static void op_bk_accept(const line_t *l) {
     buf_free(&want);
     if (strcmp(l->arg[3], "payload") == 0) {
       wire_frame *p = NULL;
-      EXPECT_STATUS(wire_broker_payload_decode(f, &p), WIRE_MALFORMED, "payload layer refused");
+      EXPECT_STATUS(wire_broker_payload_message(&wire_frame_broker(f)->frame, &p), WIRE_MALFORMED, "payload layer refused");
       wire_frame_free(p);
       char *json = frame_json(f);
       CHECK(json && strstr(json, "\"payload_message\"") == NULL, "no payload_message in the JSON");
@@ -1061,7 +1064,7 @@ static void op_dx_file(const line_t *l) {
   wire_frame *f = NULL;
   EXPECT_STATUS(wire_dataexchange_decode(b, n, NULL, &f), WIRE_OK, "decode");
   const wire_dataexchange_frame *d = wire_frame_dataexchange(f);
-  CHECK(d && d->type == WIRE_DATAEXCHANGE_FILE, "a file frame");
+  CHECK(d && d->type == WIRE_DATAEXCHANGE_TYPE_FILE, "a file frame");
   if (d) {
     check_slice(d->filename, fname, fn_len, "filename");
     check_slice(d->payload, payload, p_len, "payload");

@@ -28,7 +28,34 @@ pub fn message_from_json(json: &serde_json::Value) -> Result<AnyMessage> {
     AnyMessage::from_json(json)
 }
 
+/// Encode a frame's payload message.
+pub fn encode_payload(payload: &Payload) -> Result<Bytes> {
+    Ok(payload.encode())
+}
+
 /// The payload decoded by its schema: `None` for opaque payloads.
 pub fn payload_message(frame: &Frame) -> Result<Option<Payload>> {
     frame.payload_message().transpose()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn encode_payload_is_the_payload_message_again() {
+        let frame = Frame {
+            envelope_version: 1,
+            kind: super::super::v1::FrameKind::Request as i32,
+            payload_protocol: super::super::CONTROL_PAYLOAD_PROTOCOL,
+            payload: encode_message(&AnyMessage::Hello(super::super::v1::Hello {
+                service_name: "svc".into(),
+                ..Default::default()
+            }))
+            .unwrap(),
+            ..Default::default()
+        };
+        let payload = payload_message(&frame).unwrap().expect("a Hello payload");
+        assert_eq!(encode_payload(&payload).unwrap(), frame.payload);
+    }
 }

@@ -209,11 +209,39 @@ fn dataexchange() -> ProtocolSchema {
             ),
         ],
         options: vec![],
-        constants: vec![constant(
-            "MAX_FRAME_SIZE",
-            dataexchange::MAX_FRAME_SIZE,
-            "Default limit of a frame's payload length.",
-        )],
+        constants: vec![
+            constant(
+                "MAX_FRAME_SIZE",
+                dataexchange::MAX_FRAME_SIZE,
+                "Default limit of a frame's payload length.",
+            ),
+            // Named like the variants (`TypeText` -> `TYPE_TEXT`): the wire number of each.
+            constant(
+                "TYPE_TEXT",
+                dataexchange::TYPE_TEXT.into(),
+                "`TypeText`'s type number.",
+            ),
+            constant(
+                "TYPE_BINARY",
+                dataexchange::TYPE_BINARY.into(),
+                "`TypeBinary`'s type number.",
+            ),
+            constant(
+                "TYPE_JSON",
+                dataexchange::TYPE_JSON.into(),
+                "`TypeJSON`'s type number.",
+            ),
+            constant(
+                "TYPE_FILE",
+                dataexchange::TYPE_FILE.into(),
+                "`TypeFile`'s type number.",
+            ),
+            constant(
+                "TYPE_TRACE",
+                dataexchange::TYPE_TRACE.into(),
+                "`TypeTrace`'s type number.",
+            ),
+        ],
     }
 }
 
@@ -250,6 +278,13 @@ fn broker() -> ProtocolSchema {
                 "A bare message from its canonical JSON.",
                 &[("json", Ty::Json)],
                 &[("message", reference(AnyMessage::NAME))],
+                false,
+            ),
+            op(
+                "encode_payload",
+                "Encode a frame's payload message (the bytes of a `Frame.payload`).",
+                &[("payload", reference(Payload::NAME))],
+                &[("data", Ty::Bytes)],
                 false,
             ),
             op_maybe(
