@@ -203,11 +203,38 @@ fn dataexchange() -> ProtocolSchema {
             ),
         ],
         options: vec![],
-        constants: vec![constant(
-            "MAX_FRAME_SIZE",
-            dataexchange::MAX_FRAME_SIZE,
-            "Default limit of a frame's payload length.",
-        )],
+        constants: vec![
+            constant(
+                "MAX_FRAME_SIZE",
+                dataexchange::MAX_FRAME_SIZE,
+                "Default limit of a frame's payload length.",
+            ),
+            constant(
+                "TYPE_TEXT",
+                u64::from(dataexchange::TYPE_TEXT),
+                "Type number of `TypeText`.",
+            ),
+            constant(
+                "TYPE_BINARY",
+                u64::from(dataexchange::TYPE_BINARY),
+                "Type number of `TypeBinary`.",
+            ),
+            constant(
+                "TYPE_JSON",
+                u64::from(dataexchange::TYPE_JSON),
+                "Type number of `TypeJSON`.",
+            ),
+            constant(
+                "TYPE_FILE",
+                u64::from(dataexchange::TYPE_FILE),
+                "Type number of `TypeFile`.",
+            ),
+            constant(
+                "TYPE_TRACE",
+                u64::from(dataexchange::TYPE_TRACE),
+                "Type number of `TypeTrace`.",
+            ),
+        ],
     }
 }
 
