@@ -23,7 +23,7 @@ demo:
 	@$(MAKE) --no-print-directory build
 	@echo "==> [2/5] the Python binding (pip install ./bindings-python into target/venv)"
 	@$(MAKE) --no-print-directory build-python
-	@echo "==> [3/5] the Node binding (npm install in bindings-node: builds the addon)"
+	@echo "==> [3/5] the Node binding (npm ci in bindings-node: builds the addon)"
 	@$(MAKE) --no-print-directory build-node
 	@echo "==> [4/5] the C library (libwire.a/.so + libwire.pc into target/c-install) and the relay's C sink"
 	@$(MAKE) --no-print-directory relay-sink
@@ -42,14 +42,21 @@ relay-sink: install-c
 	gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $$(pkg-config --cflags libwire) \
 	  -o $(RELAY_SINK) examples/relay/sink.c $$(pkg-config --libs libwire) -Wl,-rpath,$(C_PREFIX)/lib
 
-## test: everything that exists (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop),
-## then one summary line counting every suite's tests.
+## test: every suite (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop, the
+## bindings, the relay), each one even after another failed (make -k), then one summary line
+## counting every suite's tests; exits non-zero when a suite failed (its tests, or its build).
+## TEST_SUITES picks a subset: make test TEST_SUITES="test-c test-node".
+TEST_SUITES ?= test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay
+
 test:
 	@mkdir -p target
-	@set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee target/test.log
-	@scripts/test-summary target/test.log
+	@$(MAKE) --no-print-directory -k test-all 2>&1 | tee target/test.log; status=$${PIPESTATUS[0]}; \
+	scripts/test-summary target/test.log; summary=$$?; \
+	failed=$$(sed -n 's/^make\[[0-9]*\]: \*\*\* \[[^]]*: \([^]]*\)\].*/\1/p' target/test.log | sort -u | xargs); \
+	if [ -n "$$failed" ]; then echo "wire: failed targets: $$failed"; fi; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; exit $$summary
 
-test-all: test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay
+test-all: $(TEST_SUITES)
 
 test-rust:
 	@echo "==> cargo fmt --check"
@@ -109,12 +116,15 @@ bench-python: build-python
 	$(PY) -m pip install -q --disable-pip-version-check protobuf grpcio-tools
 	$(PY) bindings-python/benches/bench.py
 
-## Node binding (bindings-node): `npm install` (from the committed lock) builds the addon from source (napi build --release).
+## Node binding (bindings-node): `npm ci` installs exactly the committed lock (it fails instead of
+## rewriting a stale one, and starts from an empty node_modules); the package's install script
+## (scripts/install.js) then builds the addon from source (napi build --release; cargo's target
+## dir keeps that incremental).
 NODE_PATH_DIR := $(CURDIR)/target/node-path
 
 build-node:
-	@echo "==> Node binding: npm install (builds the addon from source)"
-	cd bindings-node && npm install --no-audit --no-fund
+	@echo "==> Node binding: npm ci (builds the addon from source)"
+	cd bindings-node && npm ci --no-audit --no-fund
 	@mkdir -p $(NODE_PATH_DIR) && ln -sfn $(CURDIR)/bindings-node $(NODE_PATH_DIR)/wire-codec
 
 ## test-node: node --test (vectors, API, socket, memory, generated files, npm pack + install),

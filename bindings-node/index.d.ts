@@ -54,8 +54,8 @@ export declare function errorCodes(): Array<string>
 /** Copy the last call's tape and spill into the registered arrays (grown after `NEED_SPACE`). */
 export declare function fetch(): number
 
-/** The last error: `[code, protocol, offset or -1, reason]`. */
-export declare function lastError(): [string, string, number, string]
+/** The last error: `[code, protocol or null, offset or -1, reason]`. */
+export declare function lastError(): [string, string | undefined | null, number, string]
 
 /**
  * A codec for `decode`/`encode`: its handle, valid until `releaseCodec`. `options` is

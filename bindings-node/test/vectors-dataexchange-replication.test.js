@@ -2,19 +2,11 @@
 // vectors/dataexchange.json and vectors/replication.json through the JS API, with the
 // expectations of core/tests/vectors.rs.
 const { test } = require('node:test');
-const { assert, wire, load, hex, messageOf, section, streamDecode, assertRejected } = require('./helpers');
+const {
+  assert, wire, load, hex, messageOf, section, streamDecode, assertRejected, expectedCode,
+} = require('./helpers');
 
 const { dataexchange, replication } = wire;
-
-/** The Go reader's outcome text mapped onto our codes. */
-function dataexchangeExpected(entry) {
-  const b = entry.reference_behaviour || '';
-  if (b.includes('ReadTracePayload on that frame')) return 'WIRE_INVALID_ARGUMENT';
-  if (b.includes('io.EOF') || b.includes('io.ErrUnexpectedEOF')) return 'WIRE_INCOMPLETE';
-  if (b.includes('frame too large')) return 'WIRE_TOO_LARGE';
-  if (b.includes('filename') || b.includes('trace payload too short')) return 'WIRE_MALFORMED';
-  throw new Error(`${entry.name}: no expectation for ${b}`);
-}
 
 /** (filename, payload) of a Go `Frame{... filename: "..." | hex .., payload: hex .. | empty}`. */
 function describedFile(b) {
@@ -39,7 +31,7 @@ test('dataexchange.json: every section', () => {
     n++;
   }
   for (const entry of section(doc, 'invalid')) {
-    const expected = dataexchangeExpected(entry);
+    const expected = expectedCode('dataexchange.json', 'invalid', entry);
     if (expected === 'WIRE_INVALID_ARGUMENT') {
       const frame = dataexchange.decode(hex(entry));
       const type = dataexchange.toJSON(frame).fields.type ?? 5;
@@ -74,15 +66,7 @@ const framed = (message) => {
   return Buffer.concat([len, message]);
 };
 
-function replicationKind(message) {
-  if (message === 'empty message' || message.startsWith('unexpected end of message')) return 'WIRE_INCOMPLETE';
-  if (message.startsWith('invalid UTF-8')) return 'WIRE_INVALID_UTF8';
-  if (['unknown message tag', 'unknown node type', 'unknown change type'].some((p) => message.startsWith(p))) return 'WIRE_MALFORMED';
-  throw new Error(`no expectation for ${message}`);
-}
-
-function checkRefused(entry, bytes, layout, message) {
-  const expected = replicationKind(message);
+function checkRefused(entry, bytes, layout, message, expected) {
   assert.throws(() => replication.decodeMessage(bytes, { layout }),
     (e) => e.code === expected && e.reason === message && e.protocol === 'replication', entry.name);
   const framedKind = expected === 'WIRE_INCOMPLETE' ? 'WIRE_MALFORMED' : expected;
@@ -125,7 +109,7 @@ test('replication.json: every section', () => {
   }
   for (const entry of section(doc, 'invalid')) {
     assert.equal(entry.error_kind, 'ProtocolError');
-    checkRefused(entry, hex(entry), '7x', entry.error_message);
+    checkRefused(entry, hex(entry), '7x', entry.error_message, expectedCode('replication.json', 'invalid', entry));
     tally.invalid++;
   }
   const legacy = doc.legacy_3x;
@@ -145,7 +129,8 @@ test('replication.json: every section', () => {
       const fields = wire.parseJSON(b.slice('Ok: decodes to '.length));
       checkAccepted(entry, hex(entry), '3x', { type: 'ElectionProposal', fields });
     } else {
-      checkRefused(entry, hex(entry), '3x', JSON.parse(b.split('with message ')[1]));
+      checkRefused(entry, hex(entry), '3x', JSON.parse(b.split('with message ')[1]),
+        expectedCode('replication.json', 'legacy_3x/decode_by_3x', entry));
     }
     tally.extra++;
   }

@@ -111,6 +111,13 @@ def test_classes() -> None:
     assert {key: 1}[chitchat.ChitchatId(node_id="a", generation_id=1, gossip_advertise_addr=("::1", 80))] == 1
 
 
+def test_detect() -> None:
+    assert wire.detect(dnode.encode(dnode.Dmsg(id=1, type=3, payload=b"x"))) == "dnode"
+    assert wire.detect(b"") is None
+    with pytest.raises(TypeError):
+        wire.detect("text")
+
+
 def test_error_attributes() -> None:
     with pytest.raises(wire.IncompleteError) as e:
         dataexchange.decode(b"\x00\x00\x00\x01\x00\x00\x00\x05he")

@@ -13,23 +13,28 @@ use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::PathBuf;
 
-use wire_core::schema::{Field, Kind, Operation, ProtocolSchema, Role, Ty, TypeDef, Variant};
+use wire_core::schema::{
+    ConstValue, Field, Kind, Operation, ProtocolSchema, Role, Ty, TypeDef, Variant,
+};
 
 use crate::{banner, Output};
 
-/// Stubs of the protocols the schema does not describe yet, kept until it does.
+/// Stubs of the protocols whose classes are still hand-written (`src/chitchat.rs`,
+/// `src/replication.rs`), kept until the generator covers them.
 const PENDING_STUBS: &str = include_str!("python_pending.pyi");
 /// Their enums.
 const PENDING_ENUMS: &str = include_str!("python_pending_enums.py");
-/// The protocols `PENDING_STUBS` and `PENDING_ENUMS` cover.
+/// The protocols `PENDING_STUBS` and `PENDING_ENUMS` cover: the generator skips them.
 const PENDING: [&str; 2] = ["chitchat", "replication"];
 
 /// Every file of the Python binding's type layer.
 pub fn outputs(schema: &[ProtocolSchema]) -> Vec<Output> {
-    let protocols: Vec<Proto<'_>> = schema.iter().map(Proto::new).collect();
-    let pending = PENDING
+    let protocols: Vec<Proto<'_>> = schema
         .iter()
-        .all(|name| !protocols.iter().any(|p| p.name == *name));
+        .map(Proto::new)
+        .filter(|p| !PENDING.contains(&p.name))
+        .collect();
+    let pending = !PENDING.is_empty();
     let mut out = vec![
         Output {
             path: PathBuf::from("bindings-python/src/generated.rs"),
@@ -444,12 +449,12 @@ fn rust_protocol(out: &mut String, p: &Proto<'_>) {
         .unwrap();
     }
     for c in &p.s.constants {
-        writeln!(
-            out,
-            "        m.add(\"{name}_{}\", {}_u64)?;",
-            c.name, c.value
-        )
-        .unwrap();
+        let value = match &c.value {
+            ConstValue::Int(v) => format!("{v}_u64"),
+            ConstValue::Text(t) => format!("{t:?}"),
+            ConstValue::TextList(l) => format!("vec!{l:?}"),
+        };
+        writeln!(out, "        m.add(\"{name}_{}\", {value})?;", c.name).unwrap();
     }
     out.push_str("        Ok(())\n    }\n}\n\n");
 }
@@ -1082,7 +1087,12 @@ fn stub_protocol(out: &mut String, names: &mut BTreeSet<String>, p: &Proto<'_>) 
         names.insert(format!("{name}_{}", op.name));
     }
     for c in &p.s.constants {
-        writeln!(out, "{name}_{}: int", c.name).unwrap();
+        let ty = match c.value {
+            ConstValue::Int(_) => "int",
+            ConstValue::Text(_) => "str",
+            ConstValue::TextList(_) => "list[str]",
+        };
+        writeln!(out, "{name}_{}: {ty}", c.name).unwrap();
         names.insert(format!("{name}_{}", c.name));
     }
 }

@@ -213,9 +213,22 @@ pub struct Constant {
     /// The name (SCREAMING_SNAKE_CASE).
     pub name: &'static str,
     /// Its value.
-    pub value: u64,
+    pub value: ConstValue,
     /// Its documentation.
     pub doc: &'static str,
+}
+
+/// The value of a constant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
+pub enum ConstValue {
+    /// An unsigned integer.
+    Int(u64),
+    /// A text.
+    Text(&'static str),
+    /// A list of texts.
+    TextList(Vec<&'static str>),
 }
 
 /// Everything one protocol offers.
@@ -278,6 +291,12 @@ mod tests {
             }
             _ => {}
         }
+    }
+
+    #[test]
+    fn every_protocol_once_in_number_order() {
+        let protocols: Vec<Protocol> = schema().iter().map(|p| p.protocol).collect();
+        assert_eq!(protocols, Protocol::ALL);
     }
 
     /// Every name a protocol's description uses is one of its types, and names are unique.
