@@ -69,12 +69,12 @@ Row = Tuple[str, str, float, Optional[float]]
 
 
 def bench_dataexchange() -> List[Row]:
-    w = dataexchange.Text(payload=SMALL)
+    w = dataexchange.TypeText(payload=SMALL)
     b = base.DxFrame(1, SMALL)
     wb, bb = dataexchange.encode(w), base.dx_encode(b)
     assert wb == bb
     stream = wb * N_BATCH
-    big_w, big_b = dataexchange.Binary(payload=BIG), base.DxFrame(2, BIG)
+    big_w, big_b = dataexchange.TypeBinary(payload=BIG), base.DxFrame(2, BIG)
     return [
         ("dataexchange", "decode 64 B", best(lambda: dataexchange.decode(wb).payload, 20000), best(lambda: base.dx_decode(bb).payload, 20000)),
         ("dataexchange", "encode 64 B", best(lambda: dataexchange.encode(w), 20000), best(lambda: base.dx_encode(b), 20000)),

@@ -22,6 +22,8 @@ pub trait Proto: 'static {
     /// otherwise it encodes once and the result is copied (chitchat, whose length is only
     /// known by compressing).
     const DIRECT_ENCODE: bool = true;
+    /// The keyword options whose values are integers (the limits, at least).
+    const INTEGER_OPTIONS: &'static [&'static str] = &["max_frame_size", "max_decompressed_size"];
     /// A decoded frame as its Python class.
     fn to_py<'py>(py: Python<'py>, frame: FrameOf<Self>) -> PyResult<Bound<'py, PyAny>>;
     /// A Python message as a frame (borrowed from the object where it holds one whole).
@@ -31,7 +33,7 @@ pub trait Proto: 'static {
 /// The codec with keyword options applied.
 pub fn codec<P: Proto>(py: Python<'_>, options: Option<&Bound<'_, PyDict>>) -> PyResult<P::C> {
     let mut codec = P::C::default();
-    apply_options(py, &mut codec, options)?;
+    apply_options(py, &mut codec, options, P::INTEGER_OPTIONS)?;
     Ok(codec)
 }
 

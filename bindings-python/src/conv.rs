@@ -15,7 +15,7 @@ use pyo3::sync::PyOnceLock;
 use pyo3::types::{PyBool, PyBytes, PyDict, PyFloat, PyInt, PyList, PyString, PyTuple};
 use pyo3::IntoPyObjectExt;
 use serde_json::{Map, Number, Value};
-use wire_core::{Codec, Limits, Protocol};
+use wire_core::{Codec, Protocol};
 
 use crate::errors::{invalid, wrong_type};
 
@@ -153,6 +153,16 @@ impl<K: Conv + Ord, V: Conv> Conv for BTreeMap<K, V> {
         dict.iter()
             .map(|(k, v)| Ok((K::from_py(&k, field)?, V::from_py(&v, field)?)))
             .collect()
+    }
+}
+
+/// A JSON value as Python dicts, lists, strings, numbers, bools and None.
+impl Conv for Value {
+    fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+        json_to_py(py, self)
+    }
+    fn from_py(ob: &Bound<'_, PyAny>, _field: Field<'_>) -> PyResult<Self> {
+        py_to_json(ob)
     }
 }
 
@@ -417,47 +427,34 @@ fn json_value(ob: &Bound<'_, PyAny>, depth: usize) -> PyResult<Value> {
     ))
 }
 
-/// Apply keyword options to a codec: the limits `max_frame_size` and `max_decompressed_size`
-/// (ints), and the protocol's own options (`layout`, `version`, `flavour`) given as their
-/// option strings or as members of the matching `wire` enum.
+/// Apply keyword options to a codec through the core's `set_option`: each value as its option
+/// text (see [`option_text`]).
 pub fn apply_options<C: Codec>(
     py: Python<'_>,
     codec: &mut C,
     options: Option<&Bound<'_, PyDict>>,
+    integer_options: &[&str],
 ) -> PyResult<()> {
     let Some(options) = options else {
         return Ok(());
     };
     let protocol = codec.protocol();
-    let mut limits: Limits = codec.limits();
-    let mut limits_given = false;
     for (key, value) in options.iter() {
         let key: String = key.extract()?;
-        match key.as_str() {
-            "max_frame_size" => {
-                limits.max_frame_size = u64::from_py(&value, Field(protocol, "max_frame_size"))?;
-                limits_given = true;
-            }
-            "max_decompressed_size" => {
-                limits.max_decompressed_size =
-                    u64::from_py(&value, Field(protocol, "max_decompressed_size"))?;
-                limits_given = true;
-            }
-            _ => {
-                let text = option_text(&value, Field(protocol, &key))?;
-                crate::errors::check(py, codec.set_option(&key, &text))?;
-            }
-        }
-    }
-    if limits_given {
-        crate::errors::check(py, codec.set_limits(limits))?;
+        let integer = integer_options.contains(&key.as_str());
+        let text = option_text(&value, Field(protocol, &key), integer)?;
+        crate::errors::check(py, wire_core::set_option(codec, &key, &text))?;
     }
     Ok(())
 }
 
-/// An option value as the core's option text: a string (a `str` enum member is one), an
-/// `IntEnum` member by name (`ProtocolVersion.V1` is `"V1"`), or a plain int in decimal.
-fn option_text(value: &Bound<'_, PyAny>, key: Field<'_>) -> PyResult<String> {
+/// An option value as the core's option text: an int in decimal; for options that are not
+/// integers, also a string (a `str` enum member is one) or an `IntEnum` member by name
+/// (`ProtocolVersion.V1` is `"V1"`).
+fn option_text(value: &Bound<'_, PyAny>, key: Field<'_>, integer: bool) -> PyResult<String> {
+    if integer {
+        return Ok(int_of(value, key)?.to_string());
+    }
     if let Ok(s) = value.cast::<PyString>() {
         return Ok(s.to_str()?.to_owned());
     }

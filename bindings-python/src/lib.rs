@@ -6,24 +6,30 @@
 //! the package's `wire.<protocol>` modules re-export them under their public names.
 
 mod api;
-mod broker;
 mod chitchat;
 mod conv;
-mod dataexchange;
-mod dnode;
 mod errors;
+// Formatted by its generator (`cargo run -p xtask -- gen`), not by rustfmt.
+#[rustfmt::skip]
+mod generated;
 mod replication;
 
 use pyo3::prelude::*;
 
+/// The protocol whose framing `data` starts with (its name), or None.
+#[pyfunction]
+fn detect(data: &Bound<'_, PyAny>) -> PyResult<Option<&'static str>> {
+    let input = conv::Input::of(data)?;
+    Ok(wire_core::detect(input.as_slice()).map(|p| p.name()))
+}
+
 #[pymodule(gil_used = false)]
 fn _wire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
-    broker::register(m)?;
+    generated::register(m)?;
     chitchat::register(m)?;
-    dataexchange::register(m)?;
-    dnode::register(m)?;
     replication::register(m)?;
+    m.add_function(wrap_pyfunction!(detect, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())
 }

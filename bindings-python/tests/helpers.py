@@ -83,7 +83,7 @@ def outcome(f: Callable[[], Any]) -> Tuple[Optional[Any], Optional[wire.WireErro
         return None, e
 
 
-def error_key(e: wire.WireError) -> Tuple[str, str, Optional[int], str]:
+def error_key(e: wire.WireError) -> Tuple[str, Optional[str], Optional[int], str]:
     return (e.code, e.protocol, e.offset, e.reason)
 
 

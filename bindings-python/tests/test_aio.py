@@ -40,9 +40,9 @@ async def fetch_dataexchange(frames: List[dataexchange.Frame]) -> List[dataexcha
 
 def test_frames_over_loopback() -> None:
     frames: List[dataexchange.Frame] = [
-        dataexchange.Text(payload=b"hello"),
-        dataexchange.File(filename=b"a.txt", payload=b"x" * 100_000),
-        dataexchange.Trace(inner_type=1, sent_at_ns=-5, payload=b""),
+        dataexchange.TypeText(payload=b"hello"),
+        dataexchange.TypeFile(filename=b"a.txt", payload=b"x" * 100_000),
+        dataexchange.TypeTrace(inner_type=1, sent_at_ns=-5, payload=b""),
     ]
     assert asyncio.run(fetch_dataexchange(frames)) == frames
 

@@ -53,7 +53,7 @@ def test_wrong_argument_types(module: Any) -> None:
             module.decode(bad)
         with pytest.raises(TypeError):
             module.Decoder().feed(bad)
-    for bad in (b"", 3, object(), dataexchange.Text(payload=b"") if module is not dataexchange else dnode.Dmsg(id=1, type=3, payload=b"")):
+    for bad in (b"", 3, object(), dataexchange.TypeText(payload=b"") if module is not dataexchange else dnode.Dmsg(id=1, type=3, payload=b"")):
         with pytest.raises(TypeError):
             module.encode(bad)
         with pytest.raises(TypeError):
@@ -69,11 +69,11 @@ def test_wrong_argument_types(module: Any) -> None:
 
 
 def test_buffers_of_every_kind() -> None:
-    frame = dataexchange.encode(dataexchange.Binary(payload=b"\x00\x01"))
+    frame = dataexchange.encode(dataexchange.TypeBinary(payload=b"\x00\x01"))
     for data in (frame, bytearray(frame), memoryview(frame), memoryview(b"xx" + frame)[2:]):
-        assert dataexchange.decode(data) == dataexchange.Binary(payload=b"\x00\x01")
+        assert dataexchange.decode(data) == dataexchange.TypeBinary(payload=b"\x00\x01")
     for payload in (b"ab", bytearray(b"ab"), memoryview(b"ab")):
-        msg = dataexchange.Binary(payload=payload)
+        msg = dataexchange.TypeBinary(payload=payload)
         assert msg.payload == b"ab" and type(msg.payload) is bytes
 
 
@@ -111,6 +111,13 @@ def test_classes() -> None:
     assert {key: 1}[chitchat.ChitchatId(node_id="a", generation_id=1, gossip_advertise_addr=("::1", 80))] == 1
 
 
+def test_detect() -> None:
+    assert wire.detect(dnode.encode(dnode.Dmsg(id=1, type=3, payload=b"x"))) == "dnode"
+    assert wire.detect(b"") is None
+    with pytest.raises(TypeError):
+        wire.detect("text")
+
+
 def test_error_attributes() -> None:
     with pytest.raises(wire.IncompleteError) as e:
         dataexchange.decode(b"\x00\x00\x00\x01\x00\x00\x00\x05he")
@@ -120,21 +127,21 @@ def test_error_attributes() -> None:
     assert err.reason == "input ends before the frame does"
     assert str(err) == "dataexchange incomplete at offset 10: input ends before the frame does"
     with pytest.raises(wire.InvalidArgumentError) as e:
-        dataexchange.encode(dataexchange.File(filename=b"../x", payload=b""))
+        dataexchange.encode(dataexchange.TypeFile(filename=b"../x", payload=b""))
     assert e.value.offset is None and e.value.code == "invalid_argument"
 
 
 def test_decoder_limits_and_failure_sticks() -> None:
     decoder = dataexchange.Decoder(max_frame_size=4)
-    good = dataexchange.encode(dataexchange.Text(payload=b"abcd"))
-    bad = dataexchange.encode(dataexchange.Text(payload=b"abcde"))
-    assert decoder.feed(good + bad) == [dataexchange.Text(payload=b"abcd")]
+    good = dataexchange.encode(dataexchange.TypeText(payload=b"abcd"))
+    bad = dataexchange.encode(dataexchange.TypeText(payload=b"abcde"))
+    assert decoder.feed(good + bad) == [dataexchange.TypeText(payload=b"abcd")]
     for _ in range(2):
         with pytest.raises(wire.FrameTooLargeError) as e:
             decoder.feed(b"")
         assert e.value.offset == len(good) + 4
     with pytest.raises(wire.InvalidArgumentError):
-        dataexchange.encode(dataexchange.Text(payload=b"abcde"), max_frame_size=4)
+        dataexchange.encode(dataexchange.TypeText(payload=b"abcde"), max_frame_size=4)
     with pytest.raises(wire.IncompleteError):
         d = dataexchange.Decoder()
         d.feed(good[:5])
@@ -158,10 +165,10 @@ def test_large_payloads_from_threads() -> None:
 
     def work(i: int) -> None:
         for _ in range(5):
-            data = dataexchange.encode(dataexchange.Binary(payload=payloads[i]))
+            data = dataexchange.encode(dataexchange.TypeBinary(payload=payloads[i]))
             decoder = dataexchange.Decoder()
             frames = decoder.feed(data[:100]) + decoder.feed(data[100:])
-            assert frames == [dataexchange.Binary(payload=payloads[i])]
+            assert frames == [dataexchange.TypeBinary(payload=payloads[i])]
             assert dataexchange.decode(data) == frames[0]
         results[i] = True
 

@@ -68,7 +68,7 @@ def test_decode_only(entry: Dict[str, Any]) -> None:
     data = hex_of(entry)
     if " byte(s) left unread" not in behaviour:
         msg = dataexchange.decode(data)
-        assert isinstance(msg, dataexchange.File)
+        assert isinstance(msg, dataexchange.TypeFile)
         assert (msg.filename, msg.payload) == described_file(behaviour)
         return
     left = int(behaviour.split(" byte(s) left unread")[0].rsplit(" ", 1)[1])

@@ -239,6 +239,36 @@ pub(crate) fn fill_slice(
     Ok(())
 }
 
+/// Set an option by name on any codec: the limits `max_frame_size` and `max_decompressed_size`
+/// (decimal), else the codec's own [`Codec::set_option`]. `AnyCodec` and the bindings' keyword
+/// options go through it.
+pub fn set_option<C: Codec + ?Sized>(codec: &mut C, key: &str, value: &str) -> Result<()> {
+    match limits_with_option(codec, key, value) {
+        Some(limits) => codec.set_limits(limits?),
+        None => codec.set_option(key, value),
+    }
+}
+
+/// The codec's limits with the limit named `key` set to `value`, or `None` when `key` names no
+/// limit.
+pub(crate) fn limits_with_option<C: Codec + ?Sized>(
+    codec: &C,
+    key: &str,
+    value: &str,
+) -> Option<Result<Limits>> {
+    let mut limits = codec.limits();
+    let slot = match key {
+        "max_frame_size" => &mut limits.max_frame_size,
+        "max_decompressed_size" => &mut limits.max_decompressed_size,
+        _ => return None,
+    };
+    match parse_u64_option(codec.protocol(), key, value) {
+        Ok(v) => *slot = v,
+        Err(e) => return Some(Err(e)),
+    }
+    Some(Ok(limits))
+}
+
 /// Parse a decimal option value.
 pub(crate) fn parse_u64_option(protocol: Protocol, key: &str, value: &str) -> Result<u64> {
     value.parse().map_err(|_| {

@@ -32,7 +32,9 @@ pub mod dataexchange;
 pub mod dnode;
 pub mod replication;
 
-pub use codec::{decode_exact, decode_exact_owned, encode_to_vec, frame_length, Codec, Limits};
+pub use codec::{
+    decode_exact, decode_exact_owned, encode_to_vec, frame_length, set_option, Codec, Limits,
+};
 pub use error::{Error, ErrorKind, Result};
 pub use stream::{decode_all, StreamDecoder};
 
@@ -184,16 +186,12 @@ macro_rules! protocols {
             /// Besides each protocol's own options, the limits by name: `max_frame_size` and
             /// `max_decompressed_size`.
             fn set_option(&mut self, key: &str, value: &str) -> Result<()> {
-                let protocol = self.protocol();
-                let mut limits = self.limits();
-                match key {
-                    "max_frame_size" => limits.max_frame_size = codec::parse_u64_option(protocol, key, value)?,
-                    "max_decompressed_size" => limits.max_decompressed_size = codec::parse_u64_option(protocol, key, value)?,
-                    _ => return match self {
+                match codec::limits_with_option(self, key, value) {
+                    Some(limits) => self.set_limits(limits?),
+                    None => match self {
                         $(AnyCodec::$variant(c) => c.set_option(key, value),)*
                     },
                 }
-                self.set_limits(limits)
             }
 
             fn decode(&mut self, src: &mut BytesMut) -> Result<Option<AnyFrame>> {

@@ -13,7 +13,7 @@ from wire import aio, dataexchange
 
 async def handle(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
     async for frame in aio.frames(reader, dataexchange):
-        reply = dataexchange.Text(payload=b"got " + dataexchange.type_name(dataexchange.frame_type(frame)).encode())
+        reply = dataexchange.TypeText(payload=b"got " + dataexchange.type_name(dataexchange.frame_type(frame)).encode())
         writer.write(dataexchange.encode(reply))
         await writer.drain()
     writer.close()
@@ -25,9 +25,9 @@ async def main() -> List[dataexchange.Frame]:
     port = server.sockets[0].getsockname()[1]
     reader, writer = await asyncio.open_connection("127.0.0.1", port)
     outgoing: List[dataexchange.Frame] = [
-        dataexchange.Text(payload=b"hi"),
-        dataexchange.Json(payload=b'{"n": 1}'),
-        dataexchange.Binary(payload=bytes(range(256)) * 64),
+        dataexchange.TypeText(payload=b"hi"),
+        dataexchange.TypeJSON(payload=b'{"n": 1}'),
+        dataexchange.TypeBinary(payload=bytes(range(256)) * 64),
     ]
     data = b"".join(dataexchange.encode(f) for f in outgoing)
     for at in range(0, len(data), 1000):
@@ -48,4 +48,4 @@ async def main() -> List[dataexchange.Frame]:
 replies = asyncio.run(main())
 for reply in replies:
     print(reply)
-assert replies == [dataexchange.Text(payload=p) for p in (b"got TEXT", b"got JSON", b"got BINARY")]
+assert replies == [dataexchange.TypeText(payload=p) for p in (b"got TEXT", b"got JSON", b"got BINARY")]

@@ -2,13 +2,13 @@
 
 from wire import dataexchange
 
-text = dataexchange.Text(payload=b"hello")
+text = dataexchange.TypeText(payload=b"hello")
 data = dataexchange.encode(text)
 print("text frame:", data.hex())
 assert dataexchange.decode(data) == text
 
-upload = dataexchange.File(filename=b"report.csv", payload=b"a,b\n1,2\n")
-trace = dataexchange.Trace(inner_type=dataexchange.TYPE_TEXT, sent_at_ns=1_700_000_000, payload=b"ping")
+upload = dataexchange.TypeFile(filename=b"report.csv", payload=b"a,b\n1,2\n")
+trace = dataexchange.TypeTrace(inner_type=dataexchange.TYPE_TEXT, sent_at_ns=1_700_000_000, payload=b"ping")
 stream = dataexchange.encode(upload) + dataexchange.encode(trace)
 
 decoder = dataexchange.Decoder(max_frame_size=1 << 20)

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod c;
+pub mod python;
 
 use wire_core::schema::{schema, ProtocolSchema};
 
@@ -28,6 +29,7 @@ pub fn outputs() -> Vec<Output> {
     let schema = schema();
     let mut out = vec![schema_json(&schema)];
     out.extend(c::outputs(&schema));
+    out.extend(python::outputs(&schema));
     out
 }
 

@@ -7,7 +7,8 @@ type, ``encode(msg) -> bytes``, ``decode(data) -> msg`` (exactly one frame), ``D
 conformance vectors. ``wire.aio`` reads frames from an asyncio ``StreamReader``.
 
 Every codec error is a ``WireError`` (a ``ValueError``) with ``code``, ``protocol``, ``offset``
-and ``reason``; its subclass names the kind.
+and ``reason``; its subclass names the kind. ``detect(data)`` names the protocol whose
+framing ``data`` starts with (None when none does).
 """
 
 from wire._wire import (
@@ -20,6 +21,7 @@ from wire._wire import (
     UnsupportedVersionError,
     WireError,
     __version__,
+    detect,
 )
 
 from wire import broker, chitchat, dataexchange, dnode, replication
@@ -37,6 +39,7 @@ __all__ = [
     "broker",
     "chitchat",
     "dataexchange",
+    "detect",
     "dnode",
     "replication",
 ]

@@ -153,7 +153,7 @@ described! {
     /// The payload of a probe response (0xB232 RESPONSE), as `endpoint_probe_response_frame` writes
     /// it: the request's nonce, a prost `DaemonProcess`, then a hand-appended legacy field 3
     /// (`1a 20` + SHA-256) that current `DaemonProcess` decoders skip.
-    #[derive(Debug, Clone, PartialEq)]
+    #[derive(Debug, Clone, PartialEq, Default)]
     pub struct ProbeResponse {
         /// The 32-byte nonce echoed from the probe request.
         pub nonce: Bytes,

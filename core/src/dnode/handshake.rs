@@ -56,7 +56,7 @@ described! {
 described! {
     "dnode::CapabilityAdEntry"
     /// `CapabilityAdEntry`: a capability name and its supported value blobs.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
     pub struct CapabilityAdEntry {
         /// ASCII capability name.
         pub name: String,

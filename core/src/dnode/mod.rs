@@ -268,6 +268,37 @@ described! {
     }
 }
 
+/// A message as the writers build one, with id 0, type 0 and no payload (see [`Dmsg::new`]).
+impl Default for Dmsg {
+    fn default() -> Self {
+        Dmsg::new(0, DmsgType::Unknown, Bytes::new())
+    }
+}
+
+/// The header of [`Dmsg::default`].
+impl Default for DmsgHeader {
+    fn default() -> Self {
+        DmsgHeader {
+            id: 0,
+            r#type: DmsgType::Unknown,
+            flags: 0,
+            version: VERSION_10,
+            same_dc: true,
+            data: Bytes::new(),
+            plen: 0,
+        }
+    }
+}
+
+impl crate::schema::EnumCode for DmsgType {
+    fn code(self) -> i64 {
+        i64::from(self.as_u8())
+    }
+    fn from_code(code: i64) -> Option<Self> {
+        u8::try_from(code).ok().map(DmsgType::from_u8)
+    }
+}
+
 impl Dmsg {
     /// A message as the writers build it: flags 0, version 1, same DC, placeholder data.
     pub fn new(id: u64, r#type: DmsgType, payload: Bytes) -> Dmsg {
@@ -719,6 +750,30 @@ mod tests {
         assert_eq!(decode(&bytes).unwrap(), keyed);
         assert!(codec.set_option("flavour", "fancy").is_err());
         assert!(codec.set_option("colour", "plain").is_err());
+    }
+
+    #[test]
+    fn options_by_name_include_the_limits() {
+        let mut codec = DnodeCodec::new();
+        crate::set_option(&mut codec, "max_frame_size", "9").unwrap();
+        crate::set_option(&mut codec, "flavour", "gossip").unwrap();
+        assert_eq!(codec.limits().max_frame_size, 9);
+        assert_eq!(codec.flavour(), Flavour::Gossip);
+        assert!(crate::set_option(&mut codec, "max_frame_size", "big").is_err());
+        assert!(crate::set_option(&mut codec, "colour", "plain").is_err());
+    }
+
+    #[test]
+    fn default_is_what_the_writers_build() {
+        use crate::schema::EnumCode;
+        assert_eq!(
+            Dmsg::default(),
+            Dmsg::new(0, DmsgType::Unknown, Bytes::new())
+        );
+        assert_eq!(Dmsg::default().header().unwrap(), DmsgHeader::default());
+        assert_eq!(DmsgType::from_code(200), Some(DmsgType::Other(200)));
+        assert_eq!(DmsgType::from_code(256), None);
+        assert_eq!(DmsgType::GossipSyn.code(), 7);
     }
 
     #[test]

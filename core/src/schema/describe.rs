@@ -15,6 +15,16 @@ pub trait FieldType {
     fn ty() -> Ty;
 }
 
+/// The wire value of a described enum whose Rust fields hold a Rust enum (not `raw`): what a
+/// binding converts to and from its language's integers.
+pub trait EnumCode: Sized + Copy {
+    /// The wire value.
+    fn code(self) -> i64;
+    /// The value of wire value `code`: `None` when the enum has no such value (closed enums:
+    /// an unnamed value; any enum: a value outside its integer type).
+    fn from_code(code: i64) -> Option<Self>;
+}
+
 /// A described type: a record, union or enum with a name.
 pub trait Describe {
     /// The canonical name.

@@ -16,7 +16,7 @@ mod describe;
 mod protocols;
 
 pub(crate) use describe::field_name;
-pub use describe::{Describe, FieldType};
+pub use describe::{Describe, EnumCode, FieldType};
 pub use protocols::schema;
 
 use crate::Protocol;
