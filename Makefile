@@ -23,7 +23,7 @@ demo:
 	@$(MAKE) --no-print-directory build
 	@echo "==> [2/5] the Python binding (pip install ./bindings-python into target/venv)"
 	@$(MAKE) --no-print-directory build-python
-	@echo "==> [3/5] the Node binding (npm install in bindings-node: builds the addon)"
+	@echo "==> [3/5] the Node binding (npm ci in bindings-node: builds the addon)"
 	@$(MAKE) --no-print-directory build-node
 	@echo "==> [4/5] the C library (libwire.a/.so + libwire.pc into target/c-install) and the relay's C sink"
 	@$(MAKE) --no-print-directory relay-sink
@@ -109,12 +109,15 @@ bench-python: build-python
 	$(PY) -m pip install -q --disable-pip-version-check protobuf grpcio-tools
 	$(PY) bindings-python/benches/bench.py
 
-## Node binding (bindings-node): `npm install` (from the committed lock) builds the addon from source (napi build --release).
+## Node binding (bindings-node): `npm ci` installs exactly the committed lock (it fails instead of
+## rewriting a stale one, and starts from an empty node_modules); the package's install script
+## (scripts/install.js) then builds the addon from source (napi build --release; cargo's target
+## dir keeps that incremental).
 NODE_PATH_DIR := $(CURDIR)/target/node-path
 
 build-node:
-	@echo "==> Node binding: npm install (builds the addon from source)"
-	cd bindings-node && npm install --no-audit --no-fund
+	@echo "==> Node binding: npm ci (builds the addon from source)"
+	cd bindings-node && npm ci --no-audit --no-fund
 	@mkdir -p $(NODE_PATH_DIR) && ln -sfn $(CURDIR)/bindings-node $(NODE_PATH_DIR)/wire-codec
 
 ## test-node: node --test (vectors, API, socket, memory, generated files, npm pack + install),
