@@ -6,6 +6,8 @@
 
 use std::path::{Path, PathBuf};
 
+mod node;
+
 use wire_core::schema::{schema, ProtocolSchema};
 
 /// The first line of every generated file, in the file's comment syntax.
@@ -24,7 +26,9 @@ pub struct Output {
 /// Every generated file.
 pub fn outputs() -> Vec<Output> {
     let schema = schema();
-    vec![schema_json(&schema)]
+    let mut out = vec![schema_json(&schema)];
+    out.extend(node::outputs(&schema));
+    out
 }
 
 /// `core/schema.json`: the description for tools outside Rust.

@@ -147,6 +147,15 @@ described_enum!(
     values: (0..=u8::MAX).filter_map(|n| DmsgType::from_u8(n).name().map(|name| (n, name)))
 );
 
+impl crate::schema::Coded for DmsgType {
+    fn value(self) -> i64 {
+        i64::from(self.as_u8())
+    }
+    fn from_value(value: i64) -> Option<Self> {
+        u8::try_from(value).ok().map(DmsgType::from_u8)
+    }
+}
+
 impl DmsgType {
     /// Where `dmsg_process` sends a message of this type.
     pub const fn dispatch(self) -> DmsgDispatch {

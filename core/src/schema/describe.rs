@@ -23,6 +23,16 @@ pub trait Describe {
     fn describe() -> TypeDef;
 }
 
+/// The wire value of a described enum that is a Rust enum (prost's enums are raw `i32` fields
+/// instead), so code generated from the schema converts without knowing the variants.
+pub trait Coded: Sized {
+    /// The wire value.
+    fn value(self) -> i64;
+    /// The enum of a wire value; `None` when the value is out of range or, for a closed enum,
+    /// has no name.
+    fn from_value(value: i64) -> Option<Self>;
+}
+
 macro_rules! scalar {
     ($($t:ty => $ty:ident),* $(,)?) => {$(
         impl FieldType for $t {

@@ -16,7 +16,7 @@ mod describe;
 mod protocols;
 
 pub(crate) use describe::field_name;
-pub use describe::{Describe, FieldType};
+pub use describe::{Coded, Describe, FieldType};
 pub use protocols::schema;
 
 use crate::Protocol;
@@ -278,6 +278,21 @@ mod tests {
             }
             _ => {}
         }
+    }
+
+    /// A `Coded` enum's values convert both ways as its description lists them.
+    #[test]
+    fn coded_enums_follow_their_values() {
+        use crate::dnode::DmsgType;
+        let Kind::Enum { values, .. } = DmsgType::describe().kind else {
+            panic!("DmsgType is an enum");
+        };
+        for v in values {
+            let t = DmsgType::from_value(v.value).expect("a named value");
+            assert_eq!((t.value(), t.name()), (v.value, Some(v.name)));
+        }
+        assert_eq!(DmsgType::from_value(200).map(Coded::value), Some(200));
+        assert!(DmsgType::from_value(256).is_none() && DmsgType::from_value(-1).is_none());
     }
 
     /// Every name a protocol's description uses is one of its types, and names are unique.
