@@ -9,22 +9,19 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Decode a bare message of `kind` from `input` onto the tape. */
-export declare function bareDecode(kind: string, options: Array<string>, input: Uint8Array): number
+/** Decode a bare replication message or preamble of `kind` from `input` onto the tape. */
+export declare function bareDecode(kind: string, input: Uint8Array): number
 
 /**
- * Encode the bare message of `kind` JS wrote (`words` tape words, `blob` bytes) into the
- * registered scratch at `at` (results as `encode`).
+ * Encode the bare message or preamble of `kind` JS wrote (`words` tape words, `blob` bytes)
+ * into the registered scratch at `at` (results as `encode`).
  */
-export declare function bareEncode(kind: string, options: Array<string>, words: number, blob: number, at: number): number
+export declare function bareEncode(kind: string, words: number, blob: number, at: number): number
 
-/** Parse the canonical JSON of a bare message onto the tape. */
+/** Parse the canonical JSON of a bare replication message onto the tape. */
 export declare function bareFromJson(kind: string, json: string): number
 
-/**
- * Canonical JSON of a bare message (`dnode.header`, `dnode.handshake`, `replication.*`,
- * `broker.*`).
- */
+/** Canonical JSON of a bare replication message. */
 export declare function bareToJson(kind: string, words: number, blob: number): string | null
 
 /** Parse canonical JSON text onto the tape. */
@@ -48,9 +45,6 @@ export declare function decoderPosition(decoder: number): number
  */
 export declare function detect(prefix: Uint8Array): string | null
 
-/** The error kinds' codes, in number order (so JS and the core cannot disagree). */
-export declare function errorCodes(): Array<string>
-
 /** Copy the last call's tape and spill into the registered arrays (grown after `NEED_SPACE`). */
 export declare function fetch(): number
 
@@ -58,13 +52,19 @@ export declare function fetch(): number
 export declare function lastError(): [string, string | undefined | null, number, string]
 
 /**
- * A codec for `decode`/`encode`: its handle, valid until `releaseCodec`. `options` is
- * `[key, value, ...]` (the core's option names).
+ * A codec for `decode`/`encode` (`options` as `[key, value, ...]`, the core's option names):
+ * its handle, valid until `releaseCodec`, or `FAILED` (see `lastError`).
  */
 export declare function newCodec(protocol: number, options: Array<string>): number
 
-/** A stream decoder for `push`: its handle, valid until `releaseDecoder`. */
+/** A stream decoder for `push`: its handle, valid until `releaseDecoder`, or `FAILED`. */
 export declare function newDecoder(protocol: number, options: Array<string>): number
+
+/**
+ * Run operation `op` of `protocol` (`lib/generated.js` numbers them) with `codec` on the
+ * arguments JS wrote (`words` tape words, `blob` bytes): the results on the tape.
+ */
+export declare function operation(protocol: number, op: number, codec: number, words: number, blob: number): number
 
 /**
  * Register the arrays results and messages cross in (again whenever JS replaces one): the
@@ -79,7 +79,7 @@ export declare function releaseCodec(codec: number): void
 
 export declare function releaseDecoder(decoder: number): void
 
-/** Every type definition, per protocol (JSON), from which JS builds its readers and writers. */
+/** The definitions of the protocols `lib/generated.js` does not describe yet (JSON). */
 export declare function schema(): string
 
 /** Move the last encoding that did not fit into `dst` (exactly its size). */

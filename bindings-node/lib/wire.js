@@ -1,25 +1,28 @@
 // The public API. Native code decodes and validates, then describes each message on a tape of
 // u32 words (see src/tape.rs); this file turns tapes into plain objects (payloads are
 // `subarray` views of the caller's input) and objects back into tapes. Readers and writers are
-// compiled once per type from the schema the native side publishes, so the two sides can never
+// compiled once per type from the definitions xtask generates from the core's schema
+// (lib/generated.js, in the field order of src/generated.rs), so the two sides can never
 // disagree on field order.
 'use strict';
 
 const { Transform } = require('node:stream');
 const native = require('../index.js');
+const generated = require('./generated.js');
 
 const NEED_SPACE = -1;
 const FAILED = -2;
-const PROTOCOLS = { dnode: 1, chitchat: 2, replication: 3, broker: 4, dataexchange: 5 };
-const SCHEMA = JSON.parse(native.schema());
-const ERROR_CODES = native.errorCodes();
+const { PROTOCOLS, ERROR_CODES } = generated;
+// The protocols the core's schema does not describe yet come from the addon (src/types.rs).
+const SCHEMA = { ...JSON.parse(native.schema()), ...generated.SCHEMA };
 
 // ---- errors ------------------------------------------------------------------------------
 
-/** A codec error: `code` is `WIRE_<KIND>`, plus the protocol and the byte offset (or null). */
+/** A codec error: `code` is `WIRE_<KIND>`, plus the protocol (or null) and the byte offset (or
+ * null). */
 class WireError extends Error {
   constructor(code, protocol, offset, reason) {
-    super(`${protocol} ${code.slice(5).toLowerCase()}${offset === null ? '' : ` at offset ${offset}`}: ${reason}`);
+    super(`${protocol === null ? '' : `${protocol} `}${code.slice(5).toLowerCase()}${offset === null ? '' : ` at offset ${offset}`}: ${reason}`);
     this.name = 'WireError';
     this.code = code;
     this.protocol = protocol;
@@ -175,6 +178,7 @@ const PRIMITIVE_READERS = {
   bool: () => T[P++] !== 0,
   bytes: readBytes,
   string: readString,
+  json: () => parseJSON(readString()),
   map: () => {
     const n = T[P++];
     const map = Object.create(null);
@@ -272,8 +276,9 @@ class Protocol {
       return objectBuilder([], def.record.map(([n]) => n), this.fieldReaders(def.record), []);
     }
     if (def.union) {
+      // A variant without a name (tag null) is discriminated by its own numeric `type` field.
       const variants = def.union.map(([type, fields]) =>
-        objectBuilder([], fields.map(([n]) => n), this.fieldReaders(fields), [`type: ${JSON.stringify(type)}`]));
+        objectBuilder([], fields.map(([n]) => n), this.fieldReaders(fields), type === null ? [] : [`type: ${JSON.stringify(type)}`]));
       return () => variants[T[P++]]();
     }
     if (def.wrapper) {
@@ -376,7 +381,8 @@ class Protocol {
         : def.wrapper.map(([type, kind]) => [type, this.fieldWriters(type, this.recordFields(kind))]);
       const heads = def.headed ? this.fieldWriters(name, def.headed) : [];
       const badType = (type) => {
-        throw new TypeError(`${name}: type ${JSON.stringify(type)} is not one of ${list.map(([t]) => t).join(', ')}`);
+        const names = list.map(([t]) => (t === null ? 'a type number' : t));
+        throw new TypeError(`${name}: type ${JSON.stringify(type)} is not one of ${names.join(', ')}`);
       };
       return compileWriter(object, heads, list, badType);
     }
@@ -415,8 +421,10 @@ function compileWriter(object, heads, variants, badType) {
     body += variants[0][1].map(call).join('\n');
   } else {
     body += 'let i;\nswitch (v.type) {\n';
-    variants.forEach(([type], i) => { body += `case ${JSON.stringify(type)}: i = ${i}; break;\n`; });
-    body += 'default: badType(v.type);\n}\n';
+    variants.forEach(([type], i) => { if (type !== null) body += `case ${JSON.stringify(type)}: i = ${i}; break;\n`; });
+    const numeric = variants.findIndex(([type]) => type === null);
+    body += numeric < 0 ? 'default: badType(v.type);\n}\n'
+      : `default: if (typeof v.type === 'number') i = ${numeric}; else badType(v.type);\n}\n`;
     body += heads.map(call).join('\n');
     body += '\nword(i);\nswitch (i) {\n';
     variants.forEach(([, fields], i) => { body += `case ${i}: ${fields.map(call).join(' ')} break;\n`; });
@@ -507,6 +515,10 @@ function primitiveWriter(kind, where) {
         word(n);
         BP += n;
       };
+    case 'json': {
+      const str = primitiveWriter('string', where);
+      return (v) => str(stringifyJSON(v));
+    }
     case 'map':
       return (v) => {
         if (v === null || typeof v !== 'object' || Array.isArray(v)) throw new TypeError(`${where}: expected an object of strings, got ${describe(v)}`);
@@ -655,17 +667,10 @@ function nativeEncodeInto(id, words, blob, buf, at) {
 // A Decoder's native state is released once the Decoder is collected.
 const RELEASE_DECODER = new FinalizationRegistry((id) => native.releaseDecoder(id));
 
-function withCodecError(fn) {
-  try {
-    return fn();
-  } catch (e) {
-    // The native constructors report bad options as plain errors: give them the codec shape.
-    if (e && e.code === 'InvalidArg') {
-      const m = /^(\w+) (\w+)(?: at offset (\d+))?: (.*)$/s.exec(e.message);
-      if (m) throw new WireError(`WIRE_${m[2].toUpperCase()}`, m[1], m[3] === undefined ? null : Number(m[3]), m[4]);
-    }
-    throw e;
-  }
+/** A handle from `newCodec`/`newDecoder`, or the error they recorded. */
+function handle(n) {
+  if (n === FAILED) throw nativeError();
+  return n;
 }
 
 // ---- the per-protocol API ----------------------------------------------------------------
@@ -678,7 +683,7 @@ function protocolApi(name) {
   const codecs = new Map();
   const DECODE = `${name}.decode`; // argument names for errors, built once
   const PUSH = `${name}.Decoder.push`;
-  const defaultCodec = native.newCodec(proto.number, []);
+  const defaultCodec = handle(native.newCodec(proto.number, []));
 
   /** Run `fn` with the codec handle for `options`: cached per option set (up to 64 sets),
    * otherwise made for this call and released after it. */
@@ -688,7 +693,7 @@ function protocolApi(name) {
     const key = list.join('\u0000');
     let id = codecs.get(key);
     if (id !== undefined) return fn(id);
-    id = withCodecError(() => native.newCodec(proto.number, list));
+    id = handle(native.newCodec(proto.number, list));
     if (codecs.size < 64) {
       codecs.set(key, id);
       return fn(id);
@@ -718,7 +723,7 @@ function protocolApi(name) {
 
   class Decoder {
     constructor(options) {
-      this._id = withCodecError(() => native.newDecoder(proto.number, optionList(options)));
+      this._id = handle(native.newDecoder(proto.number, optionList(options)));
       RELEASE_DECODER.register(this, this._id);
     }
 
@@ -801,18 +806,42 @@ function protocolApi(name) {
       return read(EMPTY, EMPTY_AB);
     },
   };
+  const { operations = [], constants = {} } = SCHEMA[name];
+  operations.forEach((op, index) => { api[op[0]] = operation(proto, index, op, withCodec); });
+  Object.assign(api, constants);
   return { api, proto };
 }
 
-/** Bare-message helpers: `kind` as `bareDecode` in src/lib.rs. */
+/** The function of operation `index` of `proto` (native `operation`): its arguments in order,
+ * then the codec options when it takes them; one result as itself, several as an object, null
+ * when the results are absent. */
+function operation(proto, index, [name, args, returns, takesOptions, optional], withCodec) {
+  const writers = args.map(([n, kind]) => proto.writer(kind, `${proto.name}.${name}: ${n}`));
+  const readers = returns.map(([, kind]) => proto.reader(kind));
+  const result = returns.length === 1 ? readers[0]
+    : objectBuilder([], returns.map(([n]) => n), readers, []);
+  const writeArgs = (argv) => { for (let i = 0; i < writers.length; i++) writers[i](argv[i]); };
+  return (...argv) => {
+    toTape(writeArgs, argv);
+    ensureRegistered();
+    const options = takesOptions ? argv[args.length] : undefined;
+    filled(withCodec(options, (id) => native.operation(proto.number, index, id, WP, BP)));
+    clearInput();
+    P = 0;
+    if (optional && T[P++] === 0) return null;
+    return returns.length === 0 ? undefined : result();
+  };
+}
+
+/** Replication's bare messages: `kind` as `bareDecode` in src/lib.rs. */
 function bare(proto, kind, typeName) {
   const reader = typeName && proto.refReader(typeName);
   const writer = typeName && proto.refWriter(typeName);
   return {
-    decode(buf, options, after) {
+    decode(buf, after) {
       const input = asBuffer(buf, `${proto.name}.decode`);
       ensureRegistered();
-      filled(native.bareDecode(kind, optionList(options), input));
+      filled(native.bareDecode(kind, input));
       setInput(input, input.buffer);
       P = 0;
       try {
@@ -821,10 +850,10 @@ function bare(proto, kind, typeName) {
         clearInput();
       }
     },
-    encode(value, options) {
+    encode(value) {
       toTape(writer, value);
       ensureRegistered();
-      return encoded(native.bareEncode(kind, optionList(options), WP, BP, POOL_AT));
+      return encoded(native.bareEncode(kind, WP, BP, POOL_AT));
     },
     toJSON(value) {
       toTape(writer, value);
@@ -840,7 +869,6 @@ function bare(proto, kind, typeName) {
       P = 0;
       return reader();
     },
-    reader,
   };
 }
 
@@ -850,39 +878,21 @@ function layoutOf(options) {
   return layout;
 }
 
-const dnode = (() => {
-  const { api, proto } = protocolApi('dnode');
-  const header = bare(proto, 'dnode.header', 'DmsgHeader');
-  const handshake = bare(proto, 'dnode.handshake', 'Handshake');
-  return Object.assign(api, {
-    /** Parse a header: `{header, headerLength}`, or null when more bytes are needed. */
-    parseHeader(buf, options) {
-      return header.decode(buf, options, () => {
-        if (T[P++] === 0) return null;
-        const headerLength = T[P++];
-        return { header: header.reader(), headerLength };
-      });
-    },
-    encodeHeader: (h, options) => header.encode(h, options),
-    headerToJSON: (h) => header.toJSON(h),
-    headerFromJSON: (obj) => header.fromJSON(obj),
-    decodeHandshake: (buf) => handshake.decode(buf),
-    encodeHandshake: (hs) => handshake.encode(hs),
-    handshakeToJSON: (hs) => handshake.toJSON(hs),
-    handshakeFromJSON: (obj) => handshake.fromJSON(obj),
-  });
-})();
+const dnode = protocolApi('dnode').api;
+const broker = protocolApi('broker').api;
+const dataexchange = protocolApi('dataexchange').api;
+const chitchat = protocolApi('chitchat').api;
 
 const replication = (() => {
   const { api, proto } = protocolApi('replication');
-  const message = (options) => bare(proto, `replication.${layoutOf(options)}`, 'ProtocolMessage');
-  const preamble = bare(proto, 'replication.preamble', null);
+  const message = (options) => bare(proto, layoutOf(options), 'ProtocolMessage');
+  const preamble = bare(proto, 'preamble', null);
   const stringWriter = primitiveWriter('string', 'service');
   return Object.assign(api, {
     decodeMessage: (buf, options) => message(options).decode(buf),
     /** Lenient bare decode (the reference's): `{message, used}`, bytes after it ignored. */
     decodeMessagePrefix(buf, options) {
-      return bare(proto, `replication.${layoutOf(options)}.prefix`, 'ProtocolMessage').decode(buf, undefined, () => {
+      return bare(proto, `${layoutOf(options)}.prefix`, 'ProtocolMessage').decode(buf, () => {
         const used = T[P++];
         return { message: proto.refReader('ProtocolMessage')(), used };
       });
@@ -891,7 +901,7 @@ const replication = (() => {
     messageToJSON: (msg, options) => message(options).toJSON(msg),
     messageFromJSON: (obj, options) => message(options).fromJSON(obj),
     decodePreamble(buf) {
-      return preamble.decode(buf, undefined, () => {
+      return preamble.decode(buf, () => {
         const used = T[P++];
         return { service: readString(), used };
       });
@@ -899,46 +909,10 @@ const replication = (() => {
     encodePreamble(service) {
       toTape(stringWriter, service);
       ensureRegistered();
-      return encoded(native.bareEncode('replication.preamble', [], WP, BP, POOL_AT));
+      return encoded(native.bareEncode('preamble', WP, BP, POOL_AT));
     },
   });
 })();
-
-const broker = (() => {
-  const { api, proto } = protocolApi('broker');
-  const any = (type) => bare(proto, `broker.${type}`, 'AnyMessage');
-  const names = SCHEMA.broker.types.AnyMessage.wrapper.map(([n]) => n);
-  const checkName = (type) => {
-    if (typeof type !== 'string') throw new TypeError(`broker message type: expected a string, got ${describe(type)}`);
-    return type;
-  };
-  return Object.assign(api, {
-    MESSAGE_TYPES: names,
-    /** Options of the broker's dedicated Hello reader (64 KiB bodies). */
-    HELLO_OPTIONS: Object.freeze({ maxFrameSize: 65536 }),
-    decodeMessage: (type, buf) => any(checkName(type)).decode(buf),
-    encodeMessage: (msg) => any('message').encode(msg),
-    messageToJSON: (msg) => any('message').toJSON(msg),
-    messageFromJSON: (obj) => any('message').fromJSON(obj),
-  });
-})();
-
-const dataexchange = (() => {
-  const { api, proto } = protocolApi('dataexchange');
-  const trace = bare(proto, 'dataexchange.trace', null);
-  return Object.assign(api, {
-    /** The reference's ReadTracePayload over a raw type and payload. */
-    readTracePayload(type, payload) {
-      if (!Number.isInteger(type) || type < 0 || type > 0xffffffff) throw new RangeError(`type: ${type} is not a u32`);
-      return trace.decode(payload, { type }, () => {
-        const innerType = T[P++];
-        return { innerType, sentAtNs: readI64(), payload: readBytes() };
-      });
-    },
-  });
-})();
-
-const chitchat = protocolApi('chitchat').api;
 
 /** Best-effort protocol guess from a stream's first bytes: a protocol name or null. */
 function detect(prefix) {

@@ -8,6 +8,9 @@
 #![deny(clippy::all)]
 
 mod fast;
+// Written by xtask, formatted as it writes it (its check compares the text).
+#[rustfmt::skip]
+mod generated;
 mod tape;
 mod types;
 
@@ -176,19 +179,10 @@ pub fn last_error() -> (String, Option<String>, f64, String) {
     }
 }
 
-/// Every type definition, per protocol (JSON), from which JS builds its readers and writers.
+/// The definitions of the protocols `lib/generated.js` does not describe yet (JSON).
 #[napi(catch_unwind)]
 pub fn schema() -> String {
     types::schema().to_string()
-}
-
-/// The error kinds' codes, in number order (so JS and the core cannot disagree).
-#[napi(catch_unwind)]
-pub fn error_codes() -> Vec<String> {
-    ErrorKind::ALL
-        .iter()
-        .map(|k| format!("WIRE_{}", k.code().to_ascii_uppercase()))
-        .collect()
 }
 
 /// Install the raw hot-path exports (`decode`, `push`, `encode`, `encodeInto`; not in
@@ -206,30 +200,42 @@ pub fn install(exports: Object, env: Env) -> Result<()> {
     Ok(())
 }
 
-fn protocol_arg(n: u32) -> Result<Protocol> {
-    types::protocol_of(n).ok_or_else(|| Error::new(Status::InvalidArg, format!("protocol {n}")))
+fn protocol_arg(n: u32) -> std::result::Result<Protocol, WireError> {
+    Protocol::ALL
+        .into_iter()
+        .find(|p| p.number() == n)
+        .ok_or_else(|| {
+            WireError::without_protocol(ErrorKind::InvalidArgument, format!("no protocol {n}"))
+        })
 }
 
-/// A codec configured from `[key, value, ...]` options.
-fn configured(protocol: u32, options: &[String]) -> Result<AnyCodec> {
+/// A codec configured from `[key, value, ...]` options through the core's `set_option`.
+fn configured(protocol: u32, options: &[String]) -> std::result::Result<AnyCodec, WireError> {
     let protocol = protocol_arg(protocol)?;
     let mut codec = AnyCodec::new(protocol);
     for pair in options.chunks(2) {
-        if let [key, value] = pair {
-            codec
-                .set_option(key, value)
-                .map_err(|e| Error::new(Status::InvalidArg, e.to_string()))?;
+        match pair {
+            [key, value] => codec.set_option(key, value)?,
+            [key] => {
+                return Err(WireError::invalid_argument(
+                    protocol,
+                    format!("option {key:?} has no value"),
+                ))
+            }
+            _ => {}
         }
     }
     Ok(codec)
 }
 
-/// A codec for `decode`/`encode`: its handle, valid until `releaseCodec`. `options` is
-/// `[key, value, ...]` (the core's option names).
+/// A codec for `decode`/`encode` (`options` as `[key, value, ...]`, the core's option names):
+/// its handle, valid until `releaseCodec`, or `FAILED` (see `lastError`).
 #[napi(catch_unwind)]
-pub fn new_codec(protocol: u32, options: Vec<String>) -> Result<u32> {
-    let codec = configured(protocol, &options)?;
-    Ok(CODECS.with(|c| c.borrow_mut().insert(codec)))
+pub fn new_codec(protocol: u32, options: Vec<String>) -> i64 {
+    match configured(protocol, &options) {
+        Ok(codec) => i64::from(CODECS.with(|c| c.borrow_mut().insert(codec))),
+        Err(e) => i64::from(fail(e)),
+    }
 }
 
 #[napi(catch_unwind)]
@@ -285,11 +291,16 @@ impl Stream {
     }
 }
 
-/// A stream decoder for `push`: its handle, valid until `releaseDecoder`.
+/// A stream decoder for `push`: its handle, valid until `releaseDecoder`, or `FAILED`.
 #[napi(catch_unwind)]
-pub fn new_decoder(protocol: u32, options: Vec<String>) -> Result<u32> {
-    let decoder = Stream::new(configured(protocol, &options)?);
-    Ok(DECODERS.with(|d| d.borrow_mut().insert(decoder)))
+pub fn new_decoder(protocol: u32, options: Vec<String>) -> i64 {
+    match configured(protocol, &options) {
+        Ok(codec) => {
+            let decoder = Stream::new(codec);
+            i64::from(DECODERS.with(|d| d.borrow_mut().insert(decoder)))
+        }
+        Err(e) => i64::from(fail(e)),
+    }
 }
 
 #[napi(catch_unwind)]
@@ -587,209 +598,120 @@ pub fn decoder_position(decoder: u32) -> Result<f64> {
     with_decoder(decoder, |d| stream!(d, d => d.position()) as f64)
 }
 
-/// Bare messages and helpers outside the framed codecs, by kind:
-/// `dnode.header`, `dnode.handshake`, `replication.7x` / `replication.3x` (bare
-/// `ProtocolMessage`), `replication.7x.prefix` / `replication.3x.prefix` (lenient: `[used,
-/// message]`), `replication.preamble` (`[used, service]`), `dataexchange.trace`
-/// (`ReadTracePayload`: options `[type]`, tape `[innerType, sentAtNs, payload]`), and
-/// `broker.<MessageName>`.
-fn bare_kind(kind: &str) -> std::result::Result<(Protocol, &str), WireError> {
-    let (protocol, rest) = kind.split_once('.').unwrap_or((kind, ""));
-    let protocol: Protocol = protocol
-        .parse()
-        .map_err(|e: String| WireError::without_protocol(ErrorKind::InvalidArgument, e))?;
-    Ok((protocol, rest))
-}
-
-fn unknown_kind(protocol: Protocol, kind: &str) -> WireError {
-    WireError::invalid_argument(protocol, format!("no bare message kind {kind:?}"))
-}
-
-fn layout_of(
-    protocol: Protocol,
-    rest: &str,
-) -> std::result::Result<(replication::Layout, bool), WireError> {
-    let (layout, prefix) = match rest.strip_suffix(".prefix") {
-        Some(l) => (l, true),
-        None => (rest, false),
+/// Run operation `op` of `protocol` (`lib/generated.js` numbers them) with `codec` on the
+/// arguments JS wrote (`words` tape words, `blob` bytes): the results on the tape.
+#[napi(catch_unwind)]
+pub fn operation(protocol: u32, op: u32, codec: u32, words: u32, blob: u32) -> Result<i32> {
+    let protocol = match protocol_arg(protocol) {
+        Ok(p) => p,
+        Err(e) => return Ok(fail(e)),
     };
-    let layout = layout.parse().map_err(|_| unknown_kind(protocol, rest))?;
+    // The arguments are copied out first: writing the results uses the registered arrays.
+    let args = written(protocol, words, blob, |t, b| Ok((t.to_vec(), b.to_vec())));
+    with_codec(codec, |codec| match args {
+        Ok((tape, blob)) => {
+            let mut r = Reader::new(&tape, &blob);
+            emit(NO_REGION, |w| {
+                generated::operation(protocol, op, codec, &mut r, w)
+            })
+        }
+        Err(e) => fail(e),
+    })
+}
+
+/// Replication's bare messages and preamble (the protocol the core's schema does not describe
+/// yet), by kind: `7x` / `3x` (bare `ProtocolMessage`), `7x.prefix` / `3x.prefix` (lenient:
+/// `[used, message]`), `preamble` (`[used, service]`).
+fn unknown_kind(kind: &str) -> WireError {
+    WireError::invalid_argument(
+        Protocol::Replication,
+        format!("no bare message kind {kind:?}"),
+    )
+}
+
+fn layout_of(kind: &str) -> std::result::Result<(replication::Layout, bool), WireError> {
+    let (layout, prefix) = match kind.strip_suffix(".prefix") {
+        Some(l) => (l, true),
+        None => (kind, false),
+    };
+    let layout = layout.parse().map_err(|_| unknown_kind(kind))?;
     Ok((layout, prefix))
 }
 
-fn dnode_codec(options: &[String]) -> std::result::Result<dnode::DnodeCodec, WireError> {
-    let mut codec = dnode::DnodeCodec::default();
-    for pair in options.chunks(2) {
-        if let [key, value] = pair {
-            if key == "max_frame_size" {
-                let mut limits = codec.limits();
-                limits.max_frame_size = value.parse().map_err(|_| {
-                    WireError::invalid_argument(
-                        Protocol::Dnode,
-                        format!("max_frame_size {value:?}"),
-                    )
-                })?;
-                codec.set_limits(limits)?;
-            } else {
-                codec.set_option(key, value)?;
-            }
-        }
-    }
-    Ok(codec)
-}
-
-/// Decode a bare message of `kind` from `input` onto the tape.
+/// Decode a bare replication message or preamble of `kind` from `input` onto the tape.
 #[napi(catch_unwind)]
-pub fn bare_decode(kind: String, options: Vec<String>, input: &[u8]) -> i32 {
+pub fn bare_decode(kind: String, input: &[u8]) -> i32 {
     let result = (|| {
-        let (protocol, rest) = bare_kind(&kind)?;
-        Ok::<_, WireError>(match (protocol, rest) {
-            (Protocol::Dnode, "header") => {
-                let codec = dnode_codec(&options)?;
-                match codec.parse_header(input)? {
-                    Some((header, len)) => emit(range(input), |w| {
-                        w.word(1);
-                        w.word(len as u32);
-                        header.put(w);
-                        Ok(())
-                    }),
-                    None => emit(range(input), |w| {
-                        w.word(0);
-                        Ok(())
-                    }),
-                }
-            }
-            (Protocol::Dnode, "handshake") => {
-                let hs = dnode::Handshake::decode(input)?;
-                emit(range(input), |w| {
-                    hs.put(w);
-                    Ok(())
-                })
-            }
-            (Protocol::Replication, "preamble") => {
-                let (service, used) = replication::decode_preamble(input)?;
-                emit(range(input), |w| {
-                    w.word(used as u32);
-                    service.put(w);
-                    Ok(())
-                })
-            }
-            (Protocol::Replication, rest) => {
-                let (layout, prefix) = layout_of(protocol, rest)?;
-                if prefix {
-                    let (m, used) = replication::decode_message_prefix(input, layout)?;
-                    emit(range(input), |w| {
-                        w.word(used as u32);
-                        m.put(w);
-                        Ok(())
-                    })
-                } else {
-                    let m = replication::decode_message(input, layout)?;
-                    emit(range(input), |w| {
-                        m.put(w);
-                        Ok(())
-                    })
-                }
-            }
-            (Protocol::Dataexchange, "trace") => {
-                let frame_type: u32 = options
-                    .chunks(2)
-                    .find(|pair| pair[0] == "type")
-                    .and_then(|pair| pair.get(1)?.parse().ok())
-                    .ok_or_else(|| unknown_kind(protocol, "trace without a type"))?;
-                let payload = bytes::Bytes::copy_from_slice(input);
-                let (inner, sent, data) = dataexchange::read_trace_payload(frame_type, &payload)?;
-                // `data` is a slice of the copy: report it against the caller's input.
-                let at = input.len() - data.len();
-                emit(range(input), |w| {
-                    w.word(inner);
-                    w.u64(sent as u64);
-                    w.bytes(&input[at..]);
-                    Ok(())
-                })
-            }
-            (Protocol::Broker, name) => {
-                let m = broker::AnyMessage::decode(name, input)?;
-                emit(range(input), |w| {
-                    m.put(w);
-                    Ok(())
-                })
-            }
-            (p, rest) => return Err(unknown_kind(p, rest)),
+        if kind == "preamble" {
+            let (service, used) = replication::decode_preamble(input)?;
+            return Ok(emit(range(input), |w| {
+                w.word(used as u32);
+                service.put(w);
+                Ok(())
+            }));
+        }
+        let (layout, prefix) = layout_of(&kind)?;
+        Ok::<_, WireError>(if prefix {
+            let (m, used) = replication::decode_message_prefix(input, layout)?;
+            emit(range(input), |w| {
+                w.word(used as u32);
+                m.put(w);
+                Ok(())
+            })
+        } else {
+            let m = replication::decode_message(input, layout)?;
+            emit(range(input), |w| {
+                m.put(w);
+                Ok(())
+            })
         })
     })();
     result.unwrap_or_else(fail)
 }
 
-fn bare_take(kind: &str, tape: &[u32], blob: &[u8]) -> std::result::Result<BareValue, WireError> {
-    let (protocol, rest) = bare_kind(kind)?;
-    let mut r = Reader::new(tape, blob);
-    let value = match (protocol, rest) {
-        (Protocol::Dnode, "header") => dnode::DmsgHeader::take(&mut r).map(BareValue::Header),
-        (Protocol::Dnode, "handshake") => dnode::Handshake::take(&mut r).map(BareValue::Handshake),
-        (Protocol::Replication, "preamble") => String::take(&mut r).map(BareValue::Preamble),
-        (Protocol::Replication, rest) => {
-            let (layout, _) = layout_of(protocol, rest)?;
-            replication::ProtocolMessage::take(&mut r).map(|m| BareValue::Replication(m, layout))
-        }
-        (Protocol::Broker, _) => {
-            broker::AnyMessage::take(&mut r).map(|m| BareValue::Broker(Box::new(m)))
-        }
-        (p, rest) => return Err(unknown_kind(p, rest)),
-    };
-    finish_take(protocol, &r, value)
-}
-
 enum BareValue {
-    Header(dnode::DmsgHeader),
-    Handshake(dnode::Handshake),
     Preamble(String),
-    Replication(replication::ProtocolMessage, replication::Layout),
-    Broker(Box<broker::AnyMessage>),
+    Message(replication::ProtocolMessage, replication::Layout),
 }
 
-/// Encode the bare message of `kind` JS wrote (`words` tape words, `blob` bytes) into the
-/// registered scratch at `at` (results as `encode`).
+fn bare_take(kind: &str, tape: &[u32], blob: &[u8]) -> std::result::Result<BareValue, WireError> {
+    let mut r = Reader::new(tape, blob);
+    let value = if kind == "preamble" {
+        String::take(&mut r).map(BareValue::Preamble)
+    } else {
+        let (layout, _) = layout_of(kind)?;
+        replication::ProtocolMessage::take(&mut r).map(|m| BareValue::Message(m, layout))
+    };
+    finish_take(Protocol::Replication, &r, value)
+}
+
+/// Encode the bare message or preamble of `kind` JS wrote (`words` tape words, `blob` bytes)
+/// into the registered scratch at `at` (results as `encode`).
 #[napi(catch_unwind)]
-pub fn bare_encode(kind: String, options: Vec<String>, words: u32, blob: u32, at: u32) -> i64 {
-    let protocol = bare_kind(&kind).map_or(Protocol::Dnode, |(p, _)| p);
-    let bytes =
-        written(protocol, words, blob, |t, b| bare_take(&kind, t, b)).and_then(
-            |value| match value {
-                BareValue::Header(h) => {
-                    let mut dst = BytesMut::new();
-                    dnode_codec(&options)?.encode_header(&h, &mut dst)?;
-                    Ok(dst.to_vec())
-                }
-                BareValue::Handshake(hs) => hs.encode(),
-                BareValue::Preamble(service) => replication::encode_preamble(&service),
-                BareValue::Replication(m, layout) => replication::encode_message(&m, layout),
-                BareValue::Broker(m) => Ok(m.encode()),
-            },
-        );
+pub fn bare_encode(kind: String, words: u32, blob: u32, at: u32) -> i64 {
+    let bytes = written(Protocol::Replication, words, blob, |t, b| {
+        bare_take(&kind, t, b)
+    })
+    .and_then(|value| match value {
+        BareValue::Preamble(service) => replication::encode_preamble(&service),
+        BareValue::Message(m, layout) => replication::encode_message(&m, layout),
+    });
     match bytes {
         Ok(bytes) => deliver(&bytes, Dest::Scratch(at)),
         Err(e) => i64::from(fail(e)),
     }
 }
 
-/// Canonical JSON of a bare message (`dnode.header`, `dnode.handshake`, `replication.*`,
-/// `broker.*`).
+/// Canonical JSON of a bare replication message.
 #[napi(catch_unwind)]
 pub fn bare_to_json(kind: String, words: u32, blob: u32) -> Option<String> {
-    let protocol = bare_kind(&kind).map_or(Protocol::Dnode, |(p, _)| p);
-    let json =
-        written(protocol, words, blob, |t, b| bare_take(&kind, t, b)).and_then(
-            |value| match value {
-                BareValue::Header(h) => Ok(dnode::header_to_json(&h)),
-                BareValue::Handshake(hs) => Ok(dnode::handshake_to_json(&hs)),
-                BareValue::Replication(m, layout) => {
-                    Ok(replication::ReplicationCodec::new(layout).to_json(&m))
-                }
-                BareValue::Broker(m) => Ok(m.to_json()),
-                BareValue::Preamble(_) => Err(unknown_kind(Protocol::Replication, "preamble JSON")),
-            },
-        );
+    let json = written(Protocol::Replication, words, blob, |t, b| {
+        bare_take(&kind, t, b)
+    })
+    .and_then(|value| match value {
+        BareValue::Message(m, layout) => Ok(replication::ReplicationCodec::new(layout).to_json(&m)),
+        BareValue::Preamble(_) => Err(unknown_kind("preamble JSON")),
+    });
     match json {
         Ok(v) => Some(v.to_string()),
         Err(e) => {
@@ -799,45 +721,19 @@ pub fn bare_to_json(kind: String, words: u32, blob: u32) -> Option<String> {
     }
 }
 
-/// Parse the canonical JSON of a bare message onto the tape.
+/// Parse the canonical JSON of a bare replication message onto the tape.
 #[napi(catch_unwind)]
 pub fn bare_from_json(kind: String, json: String) -> i32 {
     let result = (|| {
-        let (protocol, rest) = bare_kind(&kind)?;
-        let value: serde_json::Value = serde_json::from_str(&json)
-            .map_err(|e| WireError::invalid_argument(protocol, format!("not JSON: {e}")))?;
-        Ok::<_, WireError>(match (protocol, rest) {
-            (Protocol::Dnode, "header") => {
-                let h = dnode::header_from_json(&value)?;
-                emit(NO_REGION, |w| {
-                    h.put(w);
-                    Ok(())
-                })
-            }
-            (Protocol::Dnode, "handshake") => {
-                let hs = dnode::handshake_from_json(&value)?;
-                emit(NO_REGION, |w| {
-                    hs.put(w);
-                    Ok(())
-                })
-            }
-            (Protocol::Replication, rest) => {
-                let (layout, _) = layout_of(protocol, rest)?;
-                let m = replication::ReplicationCodec::new(layout).from_json(&value)?;
-                emit(NO_REGION, |w| {
-                    m.put(w);
-                    Ok(())
-                })
-            }
-            (Protocol::Broker, _) => {
-                let m = broker::AnyMessage::from_json(&value)?;
-                emit(NO_REGION, |w| {
-                    m.put(w);
-                    Ok(())
-                })
-            }
-            (p, rest) => return Err(unknown_kind(p, rest)),
-        })
+        let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
+            WireError::invalid_argument(Protocol::Replication, format!("not JSON: {e}"))
+        })?;
+        let (layout, _) = layout_of(&kind)?;
+        let m = replication::ReplicationCodec::new(layout).from_json(&value)?;
+        Ok::<_, WireError>(emit(NO_REGION, |w| {
+            m.put(w);
+            Ok(())
+        }))
     })();
     result.unwrap_or_else(fail)
 }

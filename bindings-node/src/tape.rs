@@ -9,8 +9,11 @@
 
 use std::collections::BTreeMap;
 
+use std::net::SocketAddr;
+
 use bytes::Bytes;
 use serde_json::{json, Value};
+use wire_core::{Error, Protocol};
 
 /// Where a byte field's contents are: the caller's input, or the spill area.
 pub const SRC_INPUT: u32 = 0;
@@ -110,11 +113,65 @@ impl<'a> Reader<'a> {
     }
 }
 
-/// A type that crosses the boundary on the tape. `kind()` is its schema type expression.
+/// A type that crosses the boundary on the tape.
 pub trait Tape: Sized {
     fn put(&self, w: &mut Writer);
     fn take(r: &mut Reader) -> Take<Self>;
+}
+
+/// The JS kind expression of a hand-described type (`types.rs`, the protocols the core's schema
+/// does not describe yet).
+pub trait Kind {
     fn kind() -> Value;
+}
+
+/// An operation's argument read from the tape (a bad tape is `invalid_argument`).
+pub fn arg<T: Tape>(protocol: Protocol, r: &mut Reader) -> Result<T, Error> {
+    T::take(r).map_err(|e| Error::invalid_argument(protocol, e))
+}
+
+/// After an operation's arguments: the tape holds nothing more.
+pub fn done(protocol: Protocol, r: &Reader) -> Result<(), Error> {
+    if r.is_done() {
+        Ok(())
+    } else {
+        Err(Error::invalid_argument(
+            protocol,
+            "message tape has extra words",
+        ))
+    }
+}
+
+/// An operation given another protocol's codec.
+pub fn wrong_codec(protocol: Protocol) -> Error {
+    Error::invalid_argument(protocol, "codec of another protocol")
+}
+
+impl Tape for SocketAddr {
+    fn put(&self, w: &mut Writer) {
+        self.to_string().put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        let s = String::take(r)?;
+        s.parse()
+            .map_err(|e| format!("{s:?} is not a socket address: {e}"))
+    }
+}
+
+impl Kind for SocketAddr {
+    fn kind() -> Value {
+        json!("string")
+    }
+}
+
+/// JSON crosses as its text (JS parses it keeping big integers exact).
+impl Tape for Value {
+    fn put(&self, w: &mut Writer) {
+        self.to_string().put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        serde_json::from_str(&String::take(r)?).map_err(|e| format!("not JSON: {e}"))
+    }
 }
 
 /// A named record, union or enum with a definition in the schema.
@@ -134,6 +191,9 @@ macro_rules! word_int {
                 // JS range-checks before writing: a word out of range here is refused, not cut.
                 ($from)(v).ok_or_else(|| format!("{v} out of range for {}", $k))
             }
+        }
+
+        impl Kind for $t {
             fn kind() -> Value {
                 json!($k)
             }
@@ -154,6 +214,9 @@ impl Tape for u64 {
     fn take(r: &mut Reader) -> Take<Self> {
         r.u64()
     }
+}
+
+impl Kind for u64 {
     fn kind() -> Value {
         json!("u64")
     }
@@ -166,6 +229,9 @@ impl Tape for i64 {
     fn take(r: &mut Reader) -> Take<Self> {
         Ok(r.u64()? as i64)
     }
+}
+
+impl Kind for i64 {
     fn kind() -> Value {
         json!("i64")
     }
@@ -178,6 +244,9 @@ impl Tape for bool {
     fn take(r: &mut Reader) -> Take<Self> {
         Ok(r.word()? != 0)
     }
+}
+
+impl Kind for bool {
     fn kind() -> Value {
         json!("bool")
     }
@@ -190,6 +259,9 @@ impl Tape for Bytes {
     fn take(r: &mut Reader) -> Take<Self> {
         Ok(Bytes::copy_from_slice(r.slice()?))
     }
+}
+
+impl Kind for Bytes {
     fn kind() -> Value {
         json!("bytes")
     }
@@ -203,6 +275,9 @@ impl Tape for String {
         // JS writes strings with Buffer#write('utf8'), which never produces invalid UTF-8.
         String::from_utf8(r.slice()?.to_vec()).map_err(|e| e.to_string())
     }
+}
+
+impl Kind for String {
     fn kind() -> Value {
         json!("string")
     }
@@ -224,6 +299,9 @@ impl<T: Tape> Tape for Vec<T> {
         }
         Ok(items)
     }
+}
+
+impl<T: Kind> Kind for Vec<T> {
     fn kind() -> Value {
         json!({ "list": T::kind() })
     }
@@ -245,6 +323,9 @@ impl<T: Tape> Tape for Option<T> {
             _ => Some(T::take(r)?),
         })
     }
+}
+
+impl<T: Kind> Kind for Option<T> {
     fn kind() -> Value {
         json!({ "option": T::kind() })
     }
@@ -267,6 +348,9 @@ impl Tape for BTreeMap<String, String> {
         }
         Ok(map)
     }
+}
+
+impl Kind for BTreeMap<String, String> {
     fn kind() -> Value {
         json!("map")
     }
@@ -290,23 +374,10 @@ pub fn camel(name: &str) -> String {
     out
 }
 
-/// The schema type expression of a field: its Rust type's, or a named enum's for prost's
-/// `i32` enumeration fields.
-#[macro_export]
-macro_rules! field_kind {
-    ($t:ty) => {
-        <$t as $crate::tape::Tape>::kind()
-    };
-    ($t:ty, $e:literal) => {
-        serde_json::json!({ "enum": $e })
-    };
-}
-
-/// A struct crossing as its fields in order. `field: Type` per field; `as enum "Name"` marks
-/// an `i32` holding a prost enumeration.
+/// A struct crossing as its fields in order.
 #[macro_export]
 macro_rules! record {
-    ($ty:ty, $name:literal { $($f:ident : $t:ty $(as enum $e:literal)?),* $(,)? }) => {
+    ($ty:ty, $name:literal { $($f:ident : $t:ty),* $(,)? }) => {
         impl $crate::tape::Tape for $ty {
             fn put(&self, w: &mut $crate::tape::Writer) {
                 $(<$t as $crate::tape::Tape>::put(&self.$f, w);)*
@@ -314,6 +385,8 @@ macro_rules! record {
             fn take(r: &mut $crate::tape::Reader) -> $crate::tape::Take<Self> {
                 Ok(Self { $($f: <$t as $crate::tape::Tape>::take(r)?,)* })
             }
+        }
+        impl $crate::tape::Kind for $ty {
             fn kind() -> serde_json::Value {
                 serde_json::json!({ "ref": $name })
             }
@@ -322,7 +395,7 @@ macro_rules! record {
             const NAME: &'static str = $name;
             fn definition() -> serde_json::Value {
                 serde_json::json!({
-                    "record": [$([$crate::tape::camel(stringify!($f)), $crate::field_kind!($t $(, $e)?)]),*]
+                    "record": [$([$crate::tape::camel(stringify!($f)), <$t as $crate::tape::Kind>::kind()]),*]
                 })
             }
         }
@@ -351,6 +424,8 @@ macro_rules! union {
                     n => return Err(format!("{}: no variant {n}", $name)),
                 })
             }
+        }
+        impl $crate::tape::Kind for $ty {
             fn kind() -> serde_json::Value {
                 serde_json::json!({ "ref": $name })
             }
@@ -360,59 +435,13 @@ macro_rules! union {
             fn definition() -> serde_json::Value {
                 serde_json::json!({ "union": [$([$js, [$([
                     $crate::union!(@name $f $($rename)?),
-                    <$t as $crate::tape::Tape>::kind()
+                    <$t as $crate::tape::Kind>::kind()
                 ]),*]]),*] })
             }
         }
     };
     (@name $f:ident) => { $crate::tape::camel(stringify!($f)) };
     (@name $f:ident $rename:literal) => { $rename.to_string() };
-}
-
-/// An enum whose variants each wrap one value, crossing as a variant index then the value: the
-/// shape shared by [`wrapper_union!`] and [`oneof!`], which differ only in how JS shows it
-/// (`$tag`) and what the error calls a variant (`$what`).
-#[macro_export]
-macro_rules! indexed_union {
-    ($tag:literal, $what:literal, $ty:ty, $name:literal { $($i:literal $v:ident : $t:ty => $js:literal),* $(,)? }) => {
-        impl $crate::tape::Tape for $ty {
-            fn put(&self, w: &mut $crate::tape::Writer) {
-                match self {
-                    $(Self::$v(m) => {
-                        w.word($i);
-                        <$t as $crate::tape::Tape>::put(m, w);
-                    })*
-                }
-            }
-            fn take(r: &mut $crate::tape::Reader) -> $crate::tape::Take<Self> {
-                Ok(match r.word()? {
-                    $($i => Self::$v(<$t as $crate::tape::Tape>::take(r)?),)*
-                    n => return Err(format!("{}: no {} {n}", $name, $what)),
-                })
-            }
-            fn kind() -> serde_json::Value {
-                serde_json::json!({ "ref": $name })
-            }
-        }
-        impl $crate::tape::Defined for $ty {
-            const NAME: &'static str = $name;
-            fn definition() -> serde_json::Value {
-                serde_json::json!({ ($tag): [$([$js, <$t as $crate::tape::Tape>::kind()]),*] })
-            }
-        }
-    };
-}
-
-/// An enum whose variants each wrap one record (JS flattens it under the variant's `type`).
-#[macro_export]
-macro_rules! wrapper_union {
-    ($($body:tt)*) => { $crate::indexed_union!("wrapper", "variant", $($body)*); };
-}
-
-/// A prost oneof: `{member: value}` in JS.
-#[macro_export]
-macro_rules! oneof {
-    ($($body:tt)*) => { $crate::indexed_union!("oneof", "member", $($body)*); };
 }
 
 /// A closed or open enumeration crossing as its code; JS shows the name (or the number when
@@ -431,6 +460,8 @@ macro_rules! named_enum {
                     .and_then($from)
                     .ok_or_else(|| format!("{v} is not a {} code", $name))
             }
+        }
+        impl $crate::tape::Kind for $ty {
             fn kind() -> serde_json::Value {
                 serde_json::json!({ "enum": $name })
             }

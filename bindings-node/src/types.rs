@@ -1,48 +1,24 @@
-//! How each protocol's types cross on the tape: one line per field, in the core's field order.
-//! The broker's prost messages are listed by `build.rs` from the same descriptors the core
-//! compiles.
+//! How the types of the protocols the core's schema does not describe yet cross on the tape:
+//! one line per field, in the core's field order (`generated.rs` has the others).
 
 use std::net::SocketAddr;
 
 use bytes::Bytes;
 use serde_json::{json, Map, Value};
-use wire_core::broker::{self, v1::*, Framed, Payload, ProbeResponse};
 use wire_core::chitchat::{
     ChitchatEnvelope, ChitchatId, ChitchatMessage, DeletionStatusMutation, Delta, Digest,
     KeyValueMutation, NodeDelta, NodeDigest, ProtocolVersion,
 };
-use wire_core::dataexchange::Frame as DxFrame;
-use wire_core::dnode::{CapabilityAd, CapabilityAdEntry, Dmsg, DmsgHeader, DmsgType, Handshake};
 use wire_core::replication::{GroupChangeType, NodeType, ProtocolMessage, RepNode};
-use wire_core::Protocol;
 
-use crate::tape::{Defined, Reader, Take, Tape, Writer};
-use crate::{named_enum, oneof, record, union, wrapper_union};
+use crate::tape::{Defined, Kind, Reader, Take, Tape, Writer};
+use crate::{named_enum, record, union};
 
 macro_rules! defs {
     ($($t:ty),* $(,)?) => {
         [$((<$t as Defined>::NAME, <$t as Defined>::definition())),*]
     };
 }
-
-// --- dnode ---------------------------------------------------------------------------------
-
-named_enum!(DmsgType, "DmsgType", open: true,
-    values: (0..=255u8)
-        .filter_map(|n| DmsgType::from_u8(n).name().map(|s| (u32::from(n), s)))
-        .collect(),
-    code: DmsgType::as_u8,
-    from: |n| Some(DmsgType::from_u8(n)));
-
-record!(Dmsg, "Dmsg" {
-    id: u64, r#type: DmsgType, flags: u8, version: u8, same_dc: bool, data: Bytes, payload: Bytes,
-});
-record!(DmsgHeader, "DmsgHeader" {
-    id: u64, r#type: DmsgType, flags: u8, version: u8, same_dc: bool, data: Bytes, plen: u32,
-});
-record!(Handshake, "Handshake" { capabilities: CapabilityAd });
-record!(CapabilityAd, "CapabilityAd" { entries: Vec<CapabilityAdEntry> });
-record!(CapabilityAdEntry, "CapabilityAdEntry" { name: String, supported: Vec<Bytes> });
 
 // --- chitchat ------------------------------------------------------------------------------
 
@@ -56,20 +32,6 @@ named_enum!(DeletionStatusMutation, "DeletionStatusMutation", open: false,
         .collect(),
     code: |s: DeletionStatusMutation| s as u8,
     from: DeletionStatusMutation::from_code);
-
-impl Tape for SocketAddr {
-    fn put(&self, w: &mut Writer) {
-        self.to_string().put(w);
-    }
-    fn take(r: &mut Reader) -> Take<Self> {
-        let s = String::take(r)?;
-        s.parse()
-            .map_err(|e| format!("{s:?} is not a socket address: {e}"))
-    }
-    fn kind() -> Value {
-        json!("string")
-    }
-}
 
 record!(ChitchatId, "ChitchatId" {
     node_id: String, generation_id: u64, gossip_advertise_addr: SocketAddr,
@@ -103,6 +65,9 @@ impl Tape for Digest {
         }
         Ok(digest)
     }
+}
+
+impl Kind for Digest {
     fn kind() -> Value {
         json!({"ref": "Digest"})
     }
@@ -157,6 +122,9 @@ impl Tape for ChitchatEnvelope {
             message: ChitchatMessage::take(r)?,
         })
     }
+}
+
+impl Kind for ChitchatEnvelope {
     fn kind() -> Value {
         json!({"ref": "ChitchatEnvelope"})
     }
@@ -201,70 +169,6 @@ union!(ProtocolMessage, "ProtocolMessage" {
     11 Shutdown "Shutdown" { reason: String },
 });
 
-// --- dataexchange --------------------------------------------------------------------------
-
-union!(DxFrame, "Frame" {
-    0 Text "TypeText" { payload: Bytes },
-    1 Binary "TypeBinary" { payload: Bytes },
-    2 Json "TypeJSON" { payload: Bytes },
-    3 File "TypeFile" { filename: Bytes, payload: Bytes },
-    4 Trace "TypeTrace" { inner_type: u32, sent_at_ns: i64, payload: Bytes },
-    5 Unknown "Unknown" { r#type as "frameType": u32, payload: Bytes },
-});
-
-// --- broker --------------------------------------------------------------------------------
-
-include!(concat!(env!("OUT_DIR"), "/broker_tape.rs"));
-
-record!(ProbeResponse, "ProbeResponse" {
-    nonce: Bytes, daemon_process: DaemonProcess, legacy_tag3_sha256_field: Bytes,
-});
-
-wrapper_union!(Payload, "Payload" {
-    0 Hello: Hello => "Hello",
-    1 HelloReply: HelloReply => "HelloReply",
-    2 AdminRequest: AdminRequest => "AdminRequest",
-    3 AdminReply: AdminReply => "AdminReply",
-    4 HandoffOffer: HandoffOffer => "HandoffOffer",
-    5 HandoffAck: HandoffAck => "HandoffAck",
-    6 ProbeResponse: ProbeResponse => "ProbeResponse",
-});
-
-/// A framed broker message as the canonical JSON shows it: `{framingVersion, bodyLength,
-/// frame, payloadMessage}`. Read back: `bodyLength` when given (only JSON shows it: encoding
-/// writes the actual length) and `frame`; the payload message is derived from the payload.
-impl Tape for Framed {
-    fn put(&self, w: &mut Writer) {
-        w.word(u32::from(broker::FRAMING_VERSION_V1));
-        w.word(self.body_length);
-        self.frame.put(w);
-        self.frame.payload_message().and_then(Result::ok).put(w);
-    }
-    fn take(r: &mut Reader) -> Take<Self> {
-        let body_length = <Option<u32> as Tape>::take(r)?;
-        let mut framed = Framed::from(<Frame as Tape>::take(r)?);
-        if let Some(n) = body_length {
-            framed.body_length = n;
-        }
-        Ok(framed)
-    }
-    fn kind() -> Value {
-        json!({"ref": "Framed"})
-    }
-}
-
-impl Defined for Framed {
-    const NAME: &'static str = "Framed";
-    fn definition() -> Value {
-        json!({"record": [
-            ["framingVersion", "u8", "decodeOnly"],
-            ["bodyLength", "u32", "optionalOnEncode"],
-            ["frame", <Frame as Tape>::kind()],
-            ["payloadMessage", Option::<Payload>::kind(), "decodeOnly"],
-        ]})
-    }
-}
-
 // --- the schema ----------------------------------------------------------------------------
 
 fn definitions(entries: &[(&str, Value)]) -> Value {
@@ -275,17 +179,10 @@ fn definitions(entries: &[(&str, Value)]) -> Value {
     Value::Object(map)
 }
 
-/// Every type definition, per protocol, and each protocol's frame type.
+/// The definitions of the protocols the core's schema does not describe yet, per protocol
+/// (`lib/generated.js` has the others).
 pub fn schema() -> Value {
-    let mut broker_defs = broker_definitions();
-    broker_defs.extend(defs!(ProbeResponse, Payload, Framed));
     json!({
-        "dnode": {
-            "frame": "Dmsg",
-            "types": definitions(&defs!(
-                DmsgType, Dmsg, DmsgHeader, Handshake, CapabilityAd, CapabilityAdEntry
-            )),
-        },
         "chitchat": {
             "frame": "ChitchatEnvelope",
             "types": definitions(&defs!(
@@ -297,18 +194,5 @@ pub fn schema() -> Value {
             "frame": "ProtocolMessage",
             "types": definitions(&defs!(NodeType, GroupChangeType, RepNode, ProtocolMessage)),
         },
-        "broker": {
-            "frame": "Framed",
-            "types": definitions(&broker_defs),
-        },
-        "dataexchange": {
-            "frame": "Frame",
-            "types": definitions(&defs!(DxFrame)),
-        },
     })
-}
-
-/// The protocol of a JS protocol number, as `Protocol::number` gives it.
-pub fn protocol_of(n: u32) -> Option<Protocol> {
-    Protocol::ALL.into_iter().find(|p| p.number() == n)
 }

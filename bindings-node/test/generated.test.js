@@ -1,6 +1,7 @@
 'use strict';
 // The committed generated files equal a fresh generation: index.js / index.d.ts (napi build)
-// and lib/wire.d.ts (scripts/gen-types.js from the addon's schema).
+// and the files xtask generates from the core's schema (lib/wire.d.ts, lib/generated.js,
+// src/generated.rs).
 const { test } = require('node:test');
 const { execFileSync } = require('node:child_process');
 const fs = require('node:fs');
@@ -24,6 +25,6 @@ test('napi build regenerates index.js and index.d.ts unchanged', () => {
   }
 });
 
-test('scripts/gen-types.js regenerates lib/wire.d.ts unchanged', () => {
-  execFileSync(process.execPath, [path.join(root, 'scripts', 'gen-types.js'), '--check'], { stdio: 'pipe' });
+test('xtask regenerates lib/wire.d.ts, lib/generated.js and src/generated.rs unchanged', () => {
+  execFileSync('cargo', ['run', '-q', '-p', 'xtask', '--', 'check'], { cwd: path.join(root, '..'), stdio: 'pipe' });
 });

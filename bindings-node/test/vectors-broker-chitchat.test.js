@@ -7,6 +7,8 @@ const {
 } = require('./helpers');
 
 const { broker, chitchat } = wire;
+/** The broker's dedicated Hello reader's limit. */
+const HELLO_OPTIONS = { maxFrameSize: broker.MAX_HELLO_BYTES };
 
 const MAP_FIELDS = ['details', 'labels', 'platform_paths', 'extra'];
 
@@ -96,15 +98,16 @@ test('broker.json: every section', () => {
       const json = broker.toJSON(frames[0]);
       assert.deepEqual(json.fields.frame, reference.frame, entry.name);
       if (entry.layer === 'payload') {
-        // The payload has a schema but is not that message: no payload message.
-        assert.equal(frames[0].payloadMessage, null, entry.name);
+        // The payload has a schema but is not that message: no payload message (the operation
+        // says why).
+        assert.throws(() => broker.payloadMessage(frames[0].frame), (e) => e.code === 'WIRE_MALFORMED', entry.name);
         assert.equal(json.fields.payload_message, undefined, entry.name);
       }
       if (decoder.buffered === 0) assert.deepEqual(broker.decode(bytes).frame, frames[0].frame, entry.name);
       else assert.throws(() => broker.decode(bytes), (e) => e.code === 'WIRE_TRAILING_BYTES', entry.name);
     }
     if (entry.codecs.read_frame_with_cap_65536?.error?.error_kind === 'FrameTooLarge') {
-      assert.throws(() => broker.decode(bytes, broker.HELLO_OPTIONS), (e) => e.code === 'WIRE_TOO_LARGE', `${entry.name}: hello cap`);
+      assert.throws(() => broker.decode(bytes, HELLO_OPTIONS), (e) => e.code === 'WIRE_TOO_LARGE', `${entry.name}: hello cap`);
     }
     const control = entry.broker_control_socket;
     if (control && control.reply_hex) checkReply(entry.name, control);

@@ -16,7 +16,8 @@ const bytes = broker.encode({
     payloadEncoding: 'PAYLOAD_ENCODING_NONE', deadlineUnixMs: 0n, traceparent: '', tracestate: '',
   },
 });
-const framed = broker.decode(bytes, broker.HELLO_OPTIONS);
-const payload = framed.payloadMessage;
+// The broker reads a first (Hello) frame with a smaller limit.
+const framed = broker.decode(bytes, { maxFrameSize: broker.MAX_HELLO_BYTES });
+const payload = broker.payloadMessage(framed.frame);
 if (!payload || payload.type !== 'Hello') throw new Error('expected a Hello payload');
 console.log('broker:', bytes.length, 'bytes; Hello for', payload.serviceName, payload.wantedVersion);

@@ -7,6 +7,7 @@
 use std::path::{Path, PathBuf};
 
 pub mod c;
+pub mod node;
 pub mod python;
 
 use wire_core::schema::{schema, ProtocolSchema};
@@ -30,6 +31,7 @@ pub fn outputs() -> Vec<Output> {
     let mut out = vec![schema_json(&schema)];
     out.extend(c::outputs(&schema));
     out.extend(python::outputs(&schema));
+    out.extend(node::outputs(&schema));
     out
 }
 

@@ -293,10 +293,19 @@ mod tests {
         }
     }
 
+    /// An `EnumCode` enum's values convert both ways as its description lists them.
     #[test]
-    fn every_protocol_once_in_number_order() {
-        let protocols: Vec<Protocol> = schema().iter().map(|p| p.protocol).collect();
-        assert_eq!(protocols, Protocol::ALL);
+    fn coded_enums_follow_their_values() {
+        use crate::dnode::DmsgType;
+        let Kind::Enum { values, .. } = DmsgType::describe().kind else {
+            panic!("DmsgType is an enum");
+        };
+        for v in values {
+            let t = DmsgType::from_code(v.value).expect("a named value");
+            assert_eq!((t.code(), t.name()), (v.value, Some(v.name)));
+        }
+        assert_eq!(DmsgType::from_code(200).map(EnumCode::code), Some(200));
+        assert!(DmsgType::from_code(256).is_none() && DmsgType::from_code(-1).is_none());
     }
 
     /// Every name a protocol's description uses is one of its types, and names are unique.
