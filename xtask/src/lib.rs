@@ -10,7 +10,7 @@ pub mod c;
 pub mod node;
 pub mod python;
 
-use wire_core::schema::{schema, ProtocolSchema};
+use wire_core::schema::{schema, Kind, ProtocolSchema, Ty};
 
 /// The first line of every generated file, in the file's comment syntax.
 pub fn banner(comment: &str) -> String {
@@ -62,4 +62,39 @@ pub fn stale() -> Vec<PathBuf> {
         })
         .map(|o| o.path)
         .collect()
+}
+
+/// The core's Rust type of a field of protocol `p` (a raw enum is its integer, as prost holds it).
+pub fn rust_ty(p: &ProtocolSchema, ty: &Ty) -> String {
+    match ty {
+        Ty::Bool => "bool".into(),
+        Ty::U8 => "u8".into(),
+        Ty::U16 => "u16".into(),
+        Ty::U32 => "u32".into(),
+        Ty::U64 => "u64".into(),
+        Ty::I32 => "i32".into(),
+        Ty::I64 => "i64".into(),
+        Ty::Bytes => "bytes::Bytes".into(),
+        Ty::Text => "String".into(),
+        Ty::SocketAddr => "std::net::SocketAddr".into(),
+        Ty::Json => "serde_json::Value".into(),
+        Ty::Ref(name) => {
+            let def = p
+                .get(name)
+                .unwrap_or_else(|| panic!("{}: {name} is not described", p.protocol));
+            match &def.kind {
+                Kind::Enum {
+                    raw: true, repr, ..
+                } => rust_ty(p, repr),
+                _ => format!("wire_core::{}", def.rust),
+            }
+        }
+        Ty::List(t) => format!("Vec<{}>", rust_ty(p, t)),
+        Ty::Option(t) => format!("Option<{}>", rust_ty(p, t)),
+        Ty::Map(k, v) => format!(
+            "std::collections::BTreeMap<{}, {}>",
+            rust_ty(p, k),
+            rust_ty(p, v)
+        ),
+    }
 }

@@ -18,7 +18,7 @@ use wire_core::schema::{
 };
 use wire_core::{ErrorKind, Protocol};
 
-use crate::{banner, Output};
+use crate::{banner, rust_ty, Output};
 
 /// The declarations of the protocols the schema does not describe yet (hand-written).
 const PENDING_DTS: &str = include_str!("../../bindings-node/scripts/pending.d.ts");
@@ -74,16 +74,6 @@ fn def<'a>(p: &'a ProtocolSchema, name: &str) -> &'a TypeDef {
         .unwrap_or_else(|| panic!("{}: {name} is not described", p.protocol))
 }
 
-/// A raw enum (prost's `i32` field) by name.
-fn raw_enum(p: &ProtocolSchema, name: &str) -> Option<Ty> {
-    match &def(p, name).kind {
-        Kind::Enum {
-            raw: true, repr, ..
-        } => Some(repr.clone()),
-        _ => None,
-    }
-}
-
 fn is_enum(p: &ProtocolSchema, name: &str) -> bool {
     matches!(def(p, name).kind, Kind::Enum { .. })
 }
@@ -116,33 +106,6 @@ fn numeric_tag(v: &Variant) -> bool {
 }
 
 // ---- Rust ----------------------------------------------------------------------------------
-
-fn rust_ty(p: &ProtocolSchema, ty: &Ty) -> String {
-    match ty {
-        Ty::Bool => "bool".into(),
-        Ty::U8 => "u8".into(),
-        Ty::U16 => "u16".into(),
-        Ty::U32 => "u32".into(),
-        Ty::U64 => "u64".into(),
-        Ty::I32 => "i32".into(),
-        Ty::I64 => "i64".into(),
-        Ty::Bytes => "bytes::Bytes".into(),
-        Ty::Text => "String".into(),
-        Ty::SocketAddr => "std::net::SocketAddr".into(),
-        Ty::Json => "serde_json::Value".into(),
-        Ty::Ref(name) => match raw_enum(p, name) {
-            Some(repr) => rust_ty(p, &repr),
-            None => format!("wire_core::{}", def(p, name).rust),
-        },
-        Ty::List(t) => format!("Vec<{}>", rust_ty(p, t)),
-        Ty::Option(t) => format!("Option<{}>", rust_ty(p, t)),
-        Ty::Map(k, v) => format!(
-            "std::collections::BTreeMap<{}, {}>",
-            rust_ty(p, k),
-            rust_ty(p, v)
-        ),
-    }
-}
 
 fn rust_take(p: &ProtocolSchema, f: &Field) -> String {
     match f.role {

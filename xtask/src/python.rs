@@ -142,30 +142,7 @@ impl<'a> Proto<'a> {
 
     /// The core type of a field (raw enums are their `i32`).
     fn rust_ty(&self, ty: &Ty) -> String {
-        match ty {
-            Ty::Bool => "bool".into(),
-            Ty::U8 => "u8".into(),
-            Ty::U16 => "u16".into(),
-            Ty::U32 => "u32".into(),
-            Ty::U64 => "u64".into(),
-            Ty::I32 => "i32".into(),
-            Ty::I64 => "i64".into(),
-            Ty::Bytes => "bytes::Bytes".into(),
-            Ty::Text => "String".into(),
-            Ty::SocketAddr => "std::net::SocketAddr".into(),
-            Ty::Json => "serde_json::Value".into(),
-            Ty::Ref(name) => match &self.def(name).kind {
-                Kind::Enum { raw: true, .. } => "i32".into(),
-                _ => format!("wire_core::{}", self.def(name).rust),
-            },
-            Ty::List(t) => format!("Vec<{}>", self.rust_ty(t)),
-            Ty::Option(t) => format!("Option<{}>", self.rust_ty(t)),
-            Ty::Map(k, v) => format!(
-                "std::collections::BTreeMap<{}, {}>",
-                self.rust_ty(k),
-                self.rust_ty(v)
-            ),
-        }
+        crate::rust_ty(self.s, ty)
     }
 
     /// A field's type in `py_class!`: the core type, with the marker of a raw enum.

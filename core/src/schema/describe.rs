@@ -116,21 +116,9 @@ macro_rules! described {
             )*
         }
 
-        by_ref!($name);
-
-        impl $crate::schema::Describe for $name {
-            const NAME: &'static str = stringify!($name);
-            fn describe() -> $crate::schema::TypeDef {
-                $crate::schema::TypeDef {
-                    name: stringify!($name),
-                    rust: $path.to_owned(),
-                    doc: doc_of!($(#[$($attr)*])*),
-                    kind: $crate::schema::Kind::Record {
+        described!(@impl $name, $path, [$(#[$($attr)*])*], $crate::schema::Kind::Record {
                         fields: vec![$(described!(@field $f, $t, $(#[$($fattr)*])*)),*],
-                    },
-                }
-            }
-        }
+                    });
     };
     (
         $path:literal
@@ -160,16 +148,7 @@ macro_rules! described {
             )*
         }
 
-        by_ref!($name);
-
-        impl $crate::schema::Describe for $name {
-            const NAME: &'static str = stringify!($name);
-            fn describe() -> $crate::schema::TypeDef {
-                $crate::schema::TypeDef {
-                    name: stringify!($name),
-                    rust: $path.to_owned(),
-                    doc: doc_of!($(#[$($attr)*])*),
-                    kind: $crate::schema::Kind::Union {
+        described!(@impl $name, $path, [$(#[$($attr)*])*], $crate::schema::Kind::Union {
                         variants: vec![$(
                             $crate::schema::Variant {
                                 name: described!(@name $v $(, $vname)?),
@@ -181,10 +160,7 @@ macro_rules! described {
                                 wraps: None,
                             }
                         ),*],
-                    },
-                }
-            }
-        }
+                    });
     };
     (
         $path:literal
@@ -204,16 +180,7 @@ macro_rules! described {
             )*
         }
 
-        by_ref!($name);
-
-        impl $crate::schema::Describe for $name {
-            const NAME: &'static str = stringify!($name);
-            fn describe() -> $crate::schema::TypeDef {
-                $crate::schema::TypeDef {
-                    name: stringify!($name),
-                    rust: $path.to_owned(),
-                    doc: doc_of!($(#[$($attr)*])*),
-                    kind: $crate::schema::Kind::Union {
+        described!(@impl $name, $path, [$(#[$($attr)*])*], $crate::schema::Kind::Union {
                         variants: vec![$(
                             $crate::schema::Variant {
                                 name: stringify!($v),
@@ -223,7 +190,19 @@ macro_rules! described {
                                 wraps: Some(<$wt as $crate::schema::Describe>::NAME),
                             }
                         ),*],
-                    },
+                    });
+    };
+    (@impl $name:ident, $path:literal, [$($attrs:tt)*], $kind:expr) => {
+        by_ref!($name);
+
+        impl $crate::schema::Describe for $name {
+            const NAME: &'static str = stringify!($name);
+            fn describe() -> $crate::schema::TypeDef {
+                $crate::schema::TypeDef {
+                    name: stringify!($name),
+                    rust: $path.to_owned(),
+                    doc: doc_of!($($attrs)*),
+                    kind: $kind,
                 }
             }
         }

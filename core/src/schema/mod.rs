@@ -293,6 +293,12 @@ mod tests {
         }
     }
 
+    #[test]
+    fn every_protocol_once_in_number_order() {
+        let protocols: Vec<Protocol> = schema().iter().map(|p| p.protocol).collect();
+        assert_eq!(protocols, Protocol::ALL);
+    }
+
     /// An `EnumCode` enum's values convert both ways as its description lists them.
     #[test]
     fn coded_enums_follow_their_values() {
