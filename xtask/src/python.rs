@@ -1347,7 +1347,7 @@ fn module(p: &Proto<'_>) -> String {
          ``from_json``, a class per message type, the protocol's operations and constants."
     )
     .unwrap();
-    out.push_str("\nOptions (keyword arguments): ``max_frame_size``");
+    out.push_str("\nOptions (keyword arguments): ``max_frame_size``, ``max_decompressed_size``");
     for o in &p.s.options {
         write!(out, ", ``{}`` (default ``{}``)", o.name, o.default).unwrap();
     }
