@@ -18,10 +18,6 @@ pub type FrameOf<P> = <<P as Proto>::C as Codec>::Frame;
 pub trait Proto: 'static {
     /// The core codec.
     type C: Codec<Frame: Clone + Send + Sync> + Default + Send;
-    /// Whether the codec writes frames straight into the output (`Codec::encode_to_slice`);
-    /// otherwise it encodes once and the result is copied (chitchat, whose length is only
-    /// known by compressing).
-    const DIRECT_ENCODE: bool = true;
     /// The keyword options whose values are integers (the limits, at least).
     const INTEGER_OPTIONS: &'static [&'static str] = &["max_frame_size", "max_decompressed_size"];
     /// A decoded frame as its Python class.
@@ -67,7 +63,8 @@ pub fn encode_with<'py, P: Proto>(
     codec: &mut P::C,
     frame: &FrameOf<P>,
 ) -> PyResult<Bound<'py, PyBytes>> {
-    if !P::DIRECT_ENCODE {
+    // Sizing such a frame would encode it: encode once and copy the result instead.
+    if codec.encoded_len_encodes() {
         let bytes = check(py, encode_to_vec(codec, frame))?;
         return Ok(PyBytes::new(py, &bytes));
     }

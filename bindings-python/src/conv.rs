@@ -225,30 +225,6 @@ impl EnumClass {
     }
 }
 
-/// A closed core enum as a member of a Python `IntEnum`; ints (members included) convert back
-/// when they are one of its codes.
-macro_rules! closed_enum_conv {
-    ($t:ty, $class:literal, $code:expr, $from:expr) => {
-        impl $crate::conv::Conv for $t {
-            fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
-                static CLASS: $crate::conv::EnumClass = $crate::conv::EnumClass::new($class);
-                CLASS.member(py, i64::from($code(*self)))
-            }
-            fn from_py(ob: &Bound<'_, PyAny>, field: $crate::conv::Field<'_>) -> PyResult<Self> {
-                let code = u8::from_py(ob, field)?;
-                $from(code).ok_or_else(|| {
-                    $crate::errors::invalid(
-                        ob.py(),
-                        field.0,
-                        format!("{}: {code} is not a {}", field.1, $class),
-                    )
-                })
-            }
-        }
-    };
-}
-pub(crate) use closed_enum_conv;
-
 /// A bytes-like argument's contents, copied (for anything but `bytes`, which callers borrow).
 pub fn copy_buffer(ob: &Bound<'_, PyAny>, what: &str) -> PyResult<Vec<u8>> {
     if ob.is_instance_of::<PyString>() {

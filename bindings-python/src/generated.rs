@@ -249,6 +249,602 @@ pub mod dnode {
     }
 }
 
+/// `wire.chitchat`.
+pub mod chitchat {
+    use std::borrow::Cow;
+
+    use pyo3::prelude::*;
+
+    #[allow(unused_imports)]
+    use crate::api::{protocol_api, py_class, Proto, Via};
+    #[allow(unused_imports)]
+    use crate::conv::{Conv, EnumClass, Field};
+    #[allow(unused_imports)]
+    use crate::errors::{check, invalid, wrong_type};
+
+    /// `ProtocolVersion` (closed) as its `wire._enums` member, else a plain int.
+    impl Conv for wire_core::chitchat::ProtocolVersion {
+        fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            static CLASS: EnumClass = EnumClass::new("ProtocolVersion");
+            CLASS.member(py, wire_core::schema::EnumCode::code(*self))
+        }
+        fn from_py(ob: &Bound<'_, PyAny>, field: Field<'_>) -> PyResult<Self> {
+            let code = u8::from_py(ob, field)?;
+            wire_core::schema::EnumCode::from_code(i64::from(code)).ok_or_else(|| {
+                invalid(ob.py(), field.0, format!("{}: {code} is not a ProtocolVersion", field.1))
+            })
+        }
+    }
+
+    /// `DeletionStatusMutation` (closed) as its `wire._enums` member, else a plain int.
+    impl Conv for wire_core::chitchat::DeletionStatusMutation {
+        fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            static CLASS: EnumClass = EnumClass::new("DeletionStatusMutation");
+            CLASS.member(py, wire_core::schema::EnumCode::code(*self))
+        }
+        fn from_py(ob: &Bound<'_, PyAny>, field: Field<'_>) -> PyResult<Self> {
+            let code = u8::from_py(ob, field)?;
+            wire_core::schema::EnumCode::from_code(i64::from(code)).ok_or_else(|| {
+                invalid(ob.py(), field.0, format!("{}: {code} is not a DeletionStatusMutation", field.1))
+            })
+        }
+    }
+
+    py_class! {
+        /// `ChitchatId`. Its order (derived, as in the crate) is the digest's wire order: node_id
+        /// bytes, generation_id, then the address (every IPv4 before every IPv6, then ip, then port).
+        #[derive(Hash)]
+        class PyChitchatId(Chitchat, "wire.chitchat", "ChitchatId", hash) wraps wire_core::chitchat::ChitchatId {}
+        optional {
+            node_id: String = <wire_core::chitchat::ChitchatId as Default>::default().node_id,
+            generation_id: u64 = <wire_core::chitchat::ChitchatId as Default>::default().generation_id,
+            gossip_advertise_addr: std::net::SocketAddr = <wire_core::chitchat::ChitchatId as Default>::default().gossip_advertise_addr,
+        }
+    }
+
+    py_class! {
+        /// `NodeDigest`: what a peer knows of one node.
+        class PyNodeDigest(Chitchat, "wire.chitchat", "NodeDigest") wraps wire_core::chitchat::NodeDigest {}
+        optional {
+            heartbeat: u64 = <wire_core::chitchat::NodeDigest as Default>::default().heartbeat,
+            last_gc_version: u64 = <wire_core::chitchat::NodeDigest as Default>::default().last_gc_version,
+            max_version: u64 = <wire_core::chitchat::NodeDigest as Default>::default().max_version,
+        }
+    }
+
+    py_class! {
+        /// `Digest`: one entry per node, in `ChitchatId` order.
+        class PyDigest(Chitchat, "wire.chitchat", "Digest") wraps wire_core::chitchat::Digest {}
+        optional {
+            node_digests: std::collections::BTreeMap<wire_core::chitchat::ChitchatId, wire_core::chitchat::NodeDigest> = <wire_core::chitchat::Digest as Default>::default().node_digests,
+        }
+    }
+
+    py_class! {
+        /// `KeyValueMutation`.
+        class PyKeyValueMutation(Chitchat, "wire.chitchat", "KeyValueMutation") wraps wire_core::chitchat::KeyValueMutation {}
+        optional {
+            key: String = <wire_core::chitchat::KeyValueMutation as Default>::default().key,
+            value: String = <wire_core::chitchat::KeyValueMutation as Default>::default().value,
+            version: u64 = <wire_core::chitchat::KeyValueMutation as Default>::default().version,
+            status: wire_core::chitchat::DeletionStatusMutation = <wire_core::chitchat::KeyValueMutation as Default>::default().status,
+        }
+    }
+
+    py_class! {
+        /// `NodeDelta`: the updates of one node.
+        class PyNodeDelta(Chitchat, "wire.chitchat", "NodeDelta") wraps wire_core::chitchat::NodeDelta {}
+        optional {
+            chitchat_id: wire_core::chitchat::ChitchatId = <wire_core::chitchat::NodeDelta as Default>::default().chitchat_id,
+            from_version_excluded: u64 = <wire_core::chitchat::NodeDelta as Default>::default().from_version_excluded,
+            last_gc_version: u64 = <wire_core::chitchat::NodeDelta as Default>::default().last_gc_version,
+            key_values: Vec<wire_core::chitchat::KeyValueMutation> = <wire_core::chitchat::NodeDelta as Default>::default().key_values,
+            max_version: u64 = <wire_core::chitchat::NodeDelta as Default>::default().max_version,
+        }
+    }
+
+    py_class! {
+        /// `Delta`: node updates in send order.
+        class PyDelta(Chitchat, "wire.chitchat", "Delta") wraps wire_core::chitchat::Delta {}
+        optional {
+            node_deltas: Vec<wire_core::chitchat::NodeDelta> = <wire_core::chitchat::Delta as Default>::default().node_deltas,
+        }
+    }
+
+    py_class! {
+        /// Type 0: node A sends its digest (on the wire: digest, then cluster_id).
+        class PySyn(Chitchat, "wire.chitchat", "Syn") fields SynFields {
+            cluster_id: String,
+            digest: wire_core::chitchat::Digest,
+        }
+        optional {
+            version: wire_core::chitchat::ProtocolVersion = Default::default(),
+        }
+    }
+
+    py_class! {
+        /// Type 1: node B answers with its digest and a delta for A.
+        class PySynAck(Chitchat, "wire.chitchat", "SynAck") fields SynAckFields {
+            digest: wire_core::chitchat::Digest,
+            delta: wire_core::chitchat::Delta,
+        }
+        optional {
+            version: wire_core::chitchat::ProtocolVersion = Default::default(),
+        }
+    }
+
+    py_class! {
+        /// Type 2: node A answers with a delta for B.
+        class PyAck(Chitchat, "wire.chitchat", "Ack") fields AckFields {
+            delta: wire_core::chitchat::Delta,
+        }
+        optional {
+            version: wire_core::chitchat::ProtocolVersion = Default::default(),
+        }
+    }
+
+    py_class! {
+        /// Type 3: the Syn came from another cluster.
+        class PyBadCluster(Chitchat, "wire.chitchat", "BadCluster") fields BadClusterFields {
+        }
+        optional {
+            version: wire_core::chitchat::ProtocolVersion = Default::default(),
+        }
+    }
+
+    /// A `ChitchatMessage` as its Python class.
+    fn chitchat_message_into_py<'py>(py: Python<'py>, value: wire_core::chitchat::ChitchatMessage) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match value {
+            wire_core::chitchat::ChitchatMessage::Syn { cluster_id, digest } => Bound::new(py, PySyn(SynFields { cluster_id, digest, version: Default::default() }))?.into_any(),
+            wire_core::chitchat::ChitchatMessage::SynAck { digest, delta } => Bound::new(py, PySynAck(SynAckFields { digest, delta, version: Default::default() }))?.into_any(),
+            wire_core::chitchat::ChitchatMessage::Ack { delta } => Bound::new(py, PyAck(AckFields { delta, version: Default::default() }))?.into_any(),
+            wire_core::chitchat::ChitchatMessage::BadCluster => Bound::new(py, PyBadCluster(BadClusterFields { version: Default::default() }))?.into_any(),
+        })
+    }
+
+    impl Conv for wire_core::chitchat::ChitchatMessage {
+        fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            chitchat_message_into_py(py, self.clone())
+        }
+        fn from_py(ob: &Bound<'_, PyAny>, field: Field<'_>) -> PyResult<Self> {
+            if let Ok(c) = ob.cast::<PySyn>() {
+                let f = &c.get().0;
+                return Ok(wire_core::chitchat::ChitchatMessage::Syn { cluster_id: f.cluster_id.clone(), digest: f.digest.clone() });
+            }
+            if let Ok(c) = ob.cast::<PySynAck>() {
+                let f = &c.get().0;
+                return Ok(wire_core::chitchat::ChitchatMessage::SynAck { digest: f.digest.clone(), delta: f.delta.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyAck>() {
+                let f = &c.get().0;
+                return Ok(wire_core::chitchat::ChitchatMessage::Ack { delta: f.delta.clone() });
+            }
+            if ob.cast::<PyBadCluster>().is_ok() {
+                return Ok(wire_core::chitchat::ChitchatMessage::BadCluster);
+            }
+            Err(wrong_type(field.1, "wire.chitchat.ChitchatMessage (Syn, SynAck, Ack, BadCluster)", ob))
+        }
+    }
+
+    /// A `ChitchatEnvelope` as the class of its `message`.
+    fn chitchat_envelope_into_py<'py>(py: Python<'py>, value: wire_core::chitchat::ChitchatEnvelope) -> PyResult<Bound<'py, PyAny>> {
+        let wire_core::chitchat::ChitchatEnvelope { message, version } = value;
+        Ok(match message {
+            wire_core::chitchat::ChitchatMessage::Syn { cluster_id, digest } => Bound::new(py, PySyn(SynFields { cluster_id, digest, version }))?.into_any(),
+            wire_core::chitchat::ChitchatMessage::SynAck { digest, delta } => Bound::new(py, PySynAck(SynAckFields { digest, delta, version }))?.into_any(),
+            wire_core::chitchat::ChitchatMessage::Ack { delta } => Bound::new(py, PyAck(AckFields { delta, version }))?.into_any(),
+            wire_core::chitchat::ChitchatMessage::BadCluster => Bound::new(py, PyBadCluster(BadClusterFields { version }))?.into_any(),
+        })
+    }
+
+    /// A variant class as a `ChitchatEnvelope`.
+    fn chitchat_envelope_from_py(ob: &Bound<'_, PyAny>) -> PyResult<wire_core::chitchat::ChitchatEnvelope> {
+        if let Ok(c) = ob.cast::<PySyn>() {
+            let f = &c.get().0;
+            return Ok(wire_core::chitchat::ChitchatEnvelope { message: wire_core::chitchat::ChitchatMessage::Syn { cluster_id: f.cluster_id.clone(), digest: f.digest.clone() }, version: f.version.clone() });
+        }
+        if let Ok(c) = ob.cast::<PySynAck>() {
+            let f = &c.get().0;
+            return Ok(wire_core::chitchat::ChitchatEnvelope { message: wire_core::chitchat::ChitchatMessage::SynAck { digest: f.digest.clone(), delta: f.delta.clone() }, version: f.version.clone() });
+        }
+        if let Ok(c) = ob.cast::<PyAck>() {
+            let f = &c.get().0;
+            return Ok(wire_core::chitchat::ChitchatEnvelope { message: wire_core::chitchat::ChitchatMessage::Ack { delta: f.delta.clone() }, version: f.version.clone() });
+        }
+        if let Ok(c) = ob.cast::<PyBadCluster>() {
+            let f = &c.get().0;
+            return Ok(wire_core::chitchat::ChitchatEnvelope { message: wire_core::chitchat::ChitchatMessage::BadCluster, version: f.version.clone() });
+        }
+        Err(wrong_type("msg", "wire.chitchat.ChitchatMessage (Syn, SynAck, Ack, BadCluster)", ob))
+    }
+
+    /// The protocol.
+    pub struct Chitchat;
+
+    impl Proto for Chitchat {
+        type C = wire_core::chitchat::ChitchatCodec;
+
+        fn to_py<'py>(py: Python<'py>, frame: wire_core::chitchat::ChitchatEnvelope) -> PyResult<Bound<'py, PyAny>> {
+            chitchat_envelope_into_py(py, frame)
+        }
+
+        fn from_py<'a>(ob: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, wire_core::chitchat::ChitchatEnvelope>> {
+            chitchat_envelope_from_py(ob).map(Cow::Owned)
+        }
+    }
+
+    protocol_api!(Chitchat, "wire.chitchat", "chitchat");
+
+    /// Add the module's names to `_wire`.
+    pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        register_api(m)?;
+        let py = m.py();
+        m.add("chitchat_ChitchatId", py.get_type::<PyChitchatId>())?;
+        m.add("chitchat_NodeDigest", py.get_type::<PyNodeDigest>())?;
+        m.add("chitchat_Digest", py.get_type::<PyDigest>())?;
+        m.add("chitchat_KeyValueMutation", py.get_type::<PyKeyValueMutation>())?;
+        m.add("chitchat_NodeDelta", py.get_type::<PyNodeDelta>())?;
+        m.add("chitchat_Delta", py.get_type::<PyDelta>())?;
+        m.add("chitchat_Syn", py.get_type::<PySyn>())?;
+        m.add("chitchat_SynAck", py.get_type::<PySynAck>())?;
+        m.add("chitchat_Ack", py.get_type::<PyAck>())?;
+        m.add("chitchat_BadCluster", py.get_type::<PyBadCluster>())?;
+        m.add("chitchat_MAX_FRAME_SIZE", 65507_u64)?;
+        m.add("chitchat_MAX_DECOMPRESSED_SIZE", 76644352_u64)?;
+        Ok(())
+    }
+}
+
+/// `wire.replication`.
+pub mod replication {
+    use std::borrow::Cow;
+
+    use pyo3::prelude::*;
+
+    #[allow(unused_imports)]
+    use crate::api::{protocol_api, py_class, Proto, Via};
+    #[allow(unused_imports)]
+    use crate::conv::{Conv, EnumClass, Field};
+    #[allow(unused_imports)]
+    use crate::errors::{check, invalid, wrong_type};
+
+    const PROTOCOL: wire_core::Protocol = wire_core::Protocol::Replication;
+
+    /// `NodeType` (closed) as its `wire._enums` member, else a plain int.
+    impl Conv for wire_core::replication::NodeType {
+        fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            static CLASS: EnumClass = EnumClass::new("NodeType");
+            CLASS.member(py, wire_core::schema::EnumCode::code(*self))
+        }
+        fn from_py(ob: &Bound<'_, PyAny>, field: Field<'_>) -> PyResult<Self> {
+            let code = u8::from_py(ob, field)?;
+            wire_core::schema::EnumCode::from_code(i64::from(code)).ok_or_else(|| {
+                invalid(ob.py(), field.0, format!("{}: {code} is not a NodeType", field.1))
+            })
+        }
+    }
+
+    /// `GroupChangeType` (closed) as its `wire._enums` member, else a plain int.
+    impl Conv for wire_core::replication::GroupChangeType {
+        fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            static CLASS: EnumClass = EnumClass::new("GroupChangeType");
+            CLASS.member(py, wire_core::schema::EnumCode::code(*self))
+        }
+        fn from_py(ob: &Bound<'_, PyAny>, field: Field<'_>) -> PyResult<Self> {
+            let code = u8::from_py(ob, field)?;
+            wire_core::schema::EnumCode::from_code(i64::from(code)).ok_or_else(|| {
+                invalid(ob.py(), field.0, format!("{}: {code} is not a GroupChangeType", field.1))
+            })
+        }
+    }
+
+    py_class! {
+        /// The wire part of noxu-rep's `RepNode`. Its capacity fields (`read_capacity_pct`,
+        /// `write_capacity_pct`, `latency_hint_ms`) never reach the wire (the crate's decode sets them
+        /// to 100, 100 and 1), so they are not part of this model.
+        class PyRepNode(Replication, "wire.replication", "RepNode") wraps wire_core::replication::RepNode {}
+        optional {
+            name: String = <wire_core::replication::RepNode as Default>::default().name,
+            node_type: wire_core::replication::NodeType = <wire_core::replication::RepNode as Default>::default().node_type,
+            host: String = <wire_core::replication::RepNode as Default>::default().host,
+            port: u16 = <wire_core::replication::RepNode as Default>::default().port,
+            node_id: u32 = <wire_core::replication::RepNode as Default>::default().node_id,
+        }
+    }
+
+    py_class! {
+        /// Tag 1: a node joining the replication stream.
+        class PyHandshake(Replication, "wire.replication", "Handshake") fields HandshakeFields {
+            node_name: String,
+            group_name: String,
+            node_type: wire_core::replication::NodeType,
+        }
+    }
+
+    py_class! {
+        /// Tag 2.
+        class PyHandshakeResponse(Replication, "wire.replication", "HandshakeResponse") fields HandshakeResponseFields {
+            accepted: bool,
+        }
+        optional {
+            reason: Option<String> = None,
+        }
+    }
+
+    py_class! {
+        /// Tag 3: master to replica.
+        class PyHeartbeat(Replication, "wire.replication", "Heartbeat") fields HeartbeatFields {
+            master_vlsn: u64,
+            timestamp_ms: u64,
+        }
+    }
+
+    py_class! {
+        /// Tag 4: replica to master.
+        class PyHeartbeatResponse(Replication, "wire.replication", "HeartbeatResponse") fields HeartbeatResponseFields {
+            replica_vlsn: u64,
+            timestamp_ms: u64,
+        }
+    }
+
+    py_class! {
+        /// Tag 5: one replicated log entry.
+        class PyLogEntry(Replication, "wire.replication", "LogEntry") fields LogEntryFields {
+            vlsn: u64,
+            entry_type: u8,
+            data: bytes::Bytes,
+        }
+    }
+
+    py_class! {
+        /// Tag 6.
+        class PyAck(Replication, "wire.replication", "Ack") fields AckFields {
+            vlsn: u64,
+        }
+    }
+
+    py_class! {
+        /// Tag 7: a membership change.
+        class PyGroupChange(Replication, "wire.replication", "GroupChange") fields GroupChangeFields {
+            change_type: wire_core::replication::GroupChangeType,
+            node: wire_core::replication::RepNode,
+        }
+    }
+
+    py_class! {
+        /// Tag 8.
+        class PyGroupChangeResponse(Replication, "wire.replication", "GroupChangeResponse") fields GroupChangeResponseFields {
+            accepted: bool,
+        }
+    }
+
+    py_class! {
+        /// Tag 9: a candidate asking for votes.
+        class PyElectionProposal(Replication, "wire.replication", "ElectionProposal") fields ElectionProposalFields {
+            node_name: String,
+            vlsn: u64,
+            priority: u32,
+            term: u64,
+        }
+        optional {
+            dtvlsn: Option<u64> = None,
+        }
+    }
+
+    py_class! {
+        /// Tag 10.
+        class PyElectionVote(Replication, "wire.replication", "ElectionVote") fields ElectionVoteFields {
+            voter: String,
+            granted: bool,
+            term: u64,
+        }
+    }
+
+    py_class! {
+        /// Tag 11.
+        class PyElectionResult(Replication, "wire.replication", "ElectionResult") fields ElectionResultFields {
+            master: String,
+            term: u64,
+        }
+    }
+
+    py_class! {
+        /// Tag 12.
+        class PyShutdown(Replication, "wire.replication", "Shutdown") fields ShutdownFields {
+            reason: String,
+        }
+    }
+
+    /// A `ProtocolMessage` as its Python class.
+    fn protocol_message_into_py<'py>(py: Python<'py>, value: wire_core::replication::ProtocolMessage) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match value {
+            wire_core::replication::ProtocolMessage::Handshake { node_name, group_name, node_type } => Bound::new(py, PyHandshake(HandshakeFields { node_name, group_name, node_type }))?.into_any(),
+            wire_core::replication::ProtocolMessage::HandshakeResponse { accepted, reason } => Bound::new(py, PyHandshakeResponse(HandshakeResponseFields { accepted, reason }))?.into_any(),
+            wire_core::replication::ProtocolMessage::Heartbeat { master_vlsn, timestamp_ms } => Bound::new(py, PyHeartbeat(HeartbeatFields { master_vlsn, timestamp_ms }))?.into_any(),
+            wire_core::replication::ProtocolMessage::HeartbeatResponse { replica_vlsn, timestamp_ms } => Bound::new(py, PyHeartbeatResponse(HeartbeatResponseFields { replica_vlsn, timestamp_ms }))?.into_any(),
+            wire_core::replication::ProtocolMessage::LogEntry { vlsn, entry_type, data } => Bound::new(py, PyLogEntry(LogEntryFields { vlsn, entry_type, data }))?.into_any(),
+            wire_core::replication::ProtocolMessage::Ack { vlsn } => Bound::new(py, PyAck(AckFields { vlsn }))?.into_any(),
+            wire_core::replication::ProtocolMessage::GroupChange { change_type, node } => Bound::new(py, PyGroupChange(GroupChangeFields { change_type, node }))?.into_any(),
+            wire_core::replication::ProtocolMessage::GroupChangeResponse { accepted } => Bound::new(py, PyGroupChangeResponse(GroupChangeResponseFields { accepted }))?.into_any(),
+            wire_core::replication::ProtocolMessage::ElectionProposal { node_name, vlsn, priority, term, dtvlsn } => Bound::new(py, PyElectionProposal(ElectionProposalFields { node_name, vlsn, priority, term, dtvlsn }))?.into_any(),
+            wire_core::replication::ProtocolMessage::ElectionVote { voter, granted, term } => Bound::new(py, PyElectionVote(ElectionVoteFields { voter, granted, term }))?.into_any(),
+            wire_core::replication::ProtocolMessage::ElectionResult { master, term } => Bound::new(py, PyElectionResult(ElectionResultFields { master, term }))?.into_any(),
+            wire_core::replication::ProtocolMessage::Shutdown { reason } => Bound::new(py, PyShutdown(ShutdownFields { reason }))?.into_any(),
+        })
+    }
+
+    impl Conv for wire_core::replication::ProtocolMessage {
+        fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            protocol_message_into_py(py, self.clone())
+        }
+        fn from_py(ob: &Bound<'_, PyAny>, field: Field<'_>) -> PyResult<Self> {
+            if let Ok(c) = ob.cast::<PyHandshake>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::Handshake { node_name: f.node_name.clone(), group_name: f.group_name.clone(), node_type: f.node_type.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyHandshakeResponse>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::HandshakeResponse { accepted: f.accepted.clone(), reason: f.reason.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyHeartbeat>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::Heartbeat { master_vlsn: f.master_vlsn.clone(), timestamp_ms: f.timestamp_ms.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyHeartbeatResponse>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::HeartbeatResponse { replica_vlsn: f.replica_vlsn.clone(), timestamp_ms: f.timestamp_ms.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyLogEntry>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::LogEntry { vlsn: f.vlsn.clone(), entry_type: f.entry_type.clone(), data: f.data.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyAck>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::Ack { vlsn: f.vlsn.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyGroupChange>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::GroupChange { change_type: f.change_type.clone(), node: f.node.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyGroupChangeResponse>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::GroupChangeResponse { accepted: f.accepted.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyElectionProposal>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::ElectionProposal { node_name: f.node_name.clone(), vlsn: f.vlsn.clone(), priority: f.priority.clone(), term: f.term.clone(), dtvlsn: f.dtvlsn.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyElectionVote>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::ElectionVote { voter: f.voter.clone(), granted: f.granted.clone(), term: f.term.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyElectionResult>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::ElectionResult { master: f.master.clone(), term: f.term.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyShutdown>() {
+                let f = &c.get().0;
+                return Ok(wire_core::replication::ProtocolMessage::Shutdown { reason: f.reason.clone() });
+            }
+            Err(wrong_type(field.1, "wire.replication.ProtocolMessage (Handshake, HandshakeResponse, Heartbeat, HeartbeatResponse, LogEntry, Ack, GroupChange, GroupChangeResponse, ElectionProposal, ElectionVote, ElectionResult, Shutdown)", ob))
+        }
+    }
+
+    /// The protocol.
+    pub struct Replication;
+
+    impl Proto for Replication {
+        type C = wire_core::replication::ReplicationCodec;
+
+        fn to_py<'py>(py: Python<'py>, frame: wire_core::replication::ProtocolMessage) -> PyResult<Bound<'py, PyAny>> {
+            protocol_message_into_py(py, frame)
+        }
+
+        fn from_py<'a>(ob: &'a Bound<'_, PyAny>) -> PyResult<Cow<'a, wire_core::replication::ProtocolMessage>> {
+            Conv::from_py(ob, Field(PROTOCOL, "msg")).map(Cow::Owned)
+        }
+    }
+
+    protocol_api!(Replication, "wire.replication", "replication");
+
+    /// Decode exactly one bare message (no length prefix).
+    #[pyfunction]
+    #[pyo3(signature = (data, **options))]
+    fn decode_message<'py>(
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let codec = crate::api::codec::<Replication>(py, options)?;
+        let data: bytes::Bytes = Conv::from_py(data, Field(PROTOCOL, "data"))?;
+        let result = check(py, wire_core::replication::ops::decode_message(&codec, &data))?;
+        let value = result;
+        protocol_message_into_py(py, value)
+    }
+
+    /// Decode the bare message at the start of `data`, and the bytes it used.
+    #[pyfunction]
+    #[pyo3(signature = (data, **options))]
+    fn decode_message_prefix<'py>(
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let codec = crate::api::codec::<Replication>(py, options)?;
+        let data: bytes::Bytes = Conv::from_py(data, Field(PROTOCOL, "data"))?;
+        let result = check(py, wire_core::replication::ops::decode_message_prefix(&codec, &data))?;
+        let (message, used) = result;
+        pyo3::types::PyTuple::new(py, [protocol_message_into_py(py, message)?, Conv::to_py(&used, py)?]).map(Bound::into_any)
+    }
+
+    /// Encode a bare message (no length prefix).
+    #[pyfunction]
+    #[pyo3(signature = (message, **options))]
+    fn encode_message<'py>(
+        py: Python<'py>,
+        message: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let codec = crate::api::codec::<Replication>(py, options)?;
+        let message: wire_core::replication::ProtocolMessage = Conv::from_py(message, Field(PROTOCOL, "message"))?;
+        let result = check(py, wire_core::replication::ops::encode_message(&codec, &message))?;
+        let value = result;
+        Conv::to_py(&value, py)
+    }
+
+    /// The service-name preamble a connection starts with.
+    #[pyfunction]
+    fn encode_preamble<'py>(
+        py: Python<'py>,
+        service: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let service: String = Conv::from_py(service, Field(PROTOCOL, "service"))?;
+        let result = check(py, wire_core::replication::ops::encode_preamble(&service))?;
+        let value = result;
+        Conv::to_py(&value, py)
+    }
+
+    /// The service-name preamble at the start of `data`, and the bytes it used.
+    #[pyfunction]
+    fn decode_preamble<'py>(
+        py: Python<'py>,
+        data: &Bound<'py, PyAny>,
+    ) -> PyResult<Bound<'py, PyAny>> {
+        let data: bytes::Bytes = Conv::from_py(data, Field(PROTOCOL, "data"))?;
+        let result = check(py, wire_core::replication::ops::decode_preamble(&data))?;
+        let (service, used) = result;
+        pyo3::types::PyTuple::new(py, [Conv::to_py(&service, py)?, Conv::to_py(&used, py)?]).map(Bound::into_any)
+    }
+
+    /// Add the module's names to `_wire`.
+    pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
+        register_api(m)?;
+        let py = m.py();
+        m.add("replication_RepNode", py.get_type::<PyRepNode>())?;
+        m.add("replication_Handshake", py.get_type::<PyHandshake>())?;
+        m.add("replication_HandshakeResponse", py.get_type::<PyHandshakeResponse>())?;
+        m.add("replication_Heartbeat", py.get_type::<PyHeartbeat>())?;
+        m.add("replication_HeartbeatResponse", py.get_type::<PyHeartbeatResponse>())?;
+        m.add("replication_LogEntry", py.get_type::<PyLogEntry>())?;
+        m.add("replication_Ack", py.get_type::<PyAck>())?;
+        m.add("replication_GroupChange", py.get_type::<PyGroupChange>())?;
+        m.add("replication_GroupChangeResponse", py.get_type::<PyGroupChangeResponse>())?;
+        m.add("replication_ElectionProposal", py.get_type::<PyElectionProposal>())?;
+        m.add("replication_ElectionVote", py.get_type::<PyElectionVote>())?;
+        m.add("replication_ElectionResult", py.get_type::<PyElectionResult>())?;
+        m.add("replication_Shutdown", py.get_type::<PyShutdown>())?;
+        m.add("replication_decode_message", wrap_pyfunction!(decode_message, m)?)?;
+        m.add("replication_decode_message_prefix", wrap_pyfunction!(decode_message_prefix, m)?)?;
+        m.add("replication_encode_message", wrap_pyfunction!(encode_message, m)?)?;
+        m.add("replication_encode_preamble", wrap_pyfunction!(encode_preamble, m)?)?;
+        m.add("replication_decode_preamble", wrap_pyfunction!(decode_preamble, m)?)?;
+        m.add("replication_MAX_FRAME_PAYLOAD", 67108864_u64)?;
+        m.add("replication_SERVICE_ELECTION", "ELECTION")?;
+        m.add("replication_SERVICE_NAMES", vec!["ELECTION", "ADMIN", "RESTORE", "PEER_FEEDER", "REP_SYNCUP"])?;
+        Ok(())
+    }
+}
+
 /// `wire.broker`.
 pub mod broker {
     use std::borrow::Cow;
@@ -1235,6 +1831,8 @@ pub mod dataexchange {
 /// Add every generated protocol's names to `_wire`.
 pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
     dnode::register(m)?;
+    chitchat::register(m)?;
+    replication::register(m)?;
     broker::register(m)?;
     dataexchange::register(m)?;
     Ok(())

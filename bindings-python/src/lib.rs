@@ -6,13 +6,11 @@
 //! the package's `wire.<protocol>` modules re-export them under their public names.
 
 mod api;
-mod chitchat;
 mod conv;
 mod errors;
 // Formatted by its generator (`cargo run -p xtask -- gen`), not by rustfmt.
 #[rustfmt::skip]
 mod generated;
-mod replication;
 
 use pyo3::prelude::*;
 
@@ -27,8 +25,6 @@ fn detect(data: &Bound<'_, PyAny>) -> PyResult<Option<&'static str>> {
 fn _wire(m: &Bound<'_, PyModule>) -> PyResult<()> {
     errors::register(m)?;
     generated::register(m)?;
-    chitchat::register(m)?;
-    replication::register(m)?;
     m.add_function(wrap_pyfunction!(detect, m)?)?;
     m.add("__version__", env!("CARGO_PKG_VERSION"))?;
     Ok(())

@@ -103,6 +103,13 @@ pub trait Codec {
     /// Exact encoded size of `frame`.
     fn encoded_len(&self, frame: &Self::Frame) -> Result<usize>;
 
+    /// Whether [`Codec::encoded_len`] has to encode the frame to know its size (a compressed
+    /// size is only known by compressing): a caller wanting the bytes then encodes once into a
+    /// growing buffer rather than sizing one first.
+    fn encoded_len_encodes(&self) -> bool {
+        false
+    }
+
     /// Append the encoding of `frame` to `dst`. On error nothing is appended.
     fn encode(&mut self, frame: &Self::Frame, dst: &mut BytesMut) -> Result<()>;
 
@@ -205,7 +212,12 @@ pub(crate) fn measure_first<F>(
 
 /// Encode `frame` into a new vector of exactly [`Codec::encoded_len`] bytes.
 pub fn encode_to_vec<C: Codec>(codec: &mut C, frame: &C::Frame) -> Result<Vec<u8>> {
-    let mut buf = BytesMut::with_capacity(codec.encoded_len(frame)?);
+    let capacity = if codec.encoded_len_encodes() {
+        0
+    } else {
+        codec.encoded_len(frame)?
+    };
+    let mut buf = BytesMut::with_capacity(capacity);
     codec.encode(frame, &mut buf)?;
     Ok(buf.into())
 }

@@ -214,6 +214,12 @@ macro_rules! protocols {
                 }
             }
 
+            fn encoded_len_encodes(&self) -> bool {
+                match self {
+                    $(AnyCodec::$variant(c) => c.encoded_len_encodes(),)*
+                }
+            }
+
             fn encode(&mut self, frame: &AnyFrame, dst: &mut BytesMut) -> Result<()> {
                 match (self, frame) {
                     $((AnyCodec::$variant(c), AnyFrame::$variant(f)) => c.encode(f, dst),)*

@@ -69,3 +69,25 @@ fn encode_to_slice_matches_encode_for_every_vector() {
         }
     }
 }
+
+/// Only chitchat, which compresses, must encode to know a frame's size; `encode_to_vec` then
+/// encodes once, and still gives the bytes `encode` appends.
+#[test]
+fn encoded_len_encodes_only_where_sizes_need_compressing() {
+    for protocol in Protocol::ALL {
+        let codec = AnyCodec::new(protocol);
+        assert_eq!(
+            codec.encoded_len_encodes(),
+            protocol == Protocol::Chitchat,
+            "{protocol:?}"
+        );
+    }
+    let doc = common::load("chitchat.json");
+    for bytes in framed_vectors(Protocol::Chitchat, &doc) {
+        let mut codec = wire_core::chitchat::ChitchatCodec::default();
+        let frame = decode_exact(&mut codec, &bytes).unwrap();
+        let mut dst = bytes::BytesMut::new();
+        codec.encode(&frame, &mut dst).unwrap();
+        assert_eq!(encode_to_vec(&mut codec, &frame).unwrap(), dst.to_vec());
+    }
+}

@@ -7,34 +7,25 @@
 //! classes, an enum is an `IntEnum` of `wire._enums` (open ones: the member, else a plain int).
 //! A record's fields may all be omitted (its Rust `Default` gives them); a variant's may not,
 //! except optional ones. A record whose only plain field is another record R ("envelope", as
-//! `Framed` of `Frame`) is accepted where R is, and R where it is (`From<R>`).
+//! `Framed` of `Frame`) is accepted where R is, and R where it is (`From<R>`). A frame record
+//! holding one union among other fields (chitchat's `ChitchatEnvelope { version, message }`) is
+//! folded: it has no class, each variant's class carries the other fields too (optional, their
+//! `Default` when omitted). A record used as a map key is hashable. An option with named values
+//! is the enum type whose value names they are, else a `str` enum named after the option.
 
 use std::collections::BTreeSet;
 use std::fmt::Write;
 use std::path::PathBuf;
 
 use wire_core::schema::{
-    ConstValue, Field, Kind, Operation, ProtocolSchema, Role, Ty, TypeDef, Variant,
+    ConstValue, Field, Kind, Operation, OptionDef, ProtocolSchema, Role, Ty, TypeDef, Variant,
 };
 
 use crate::{banner, Output};
 
-/// Stubs of the protocols whose classes are still hand-written (`src/chitchat.rs`,
-/// `src/replication.rs`), kept until the generator covers them.
-const PENDING_STUBS: &str = include_str!("python_pending.pyi");
-/// Their enums.
-const PENDING_ENUMS: &str = include_str!("python_pending_enums.py");
-/// The protocols `PENDING_STUBS` and `PENDING_ENUMS` cover: the generator skips them.
-const PENDING: [&str; 2] = ["chitchat", "replication"];
-
 /// Every file of the Python binding's type layer.
 pub fn outputs(schema: &[ProtocolSchema]) -> Vec<Output> {
-    let protocols: Vec<Proto<'_>> = schema
-        .iter()
-        .map(Proto::new)
-        .filter(|p| !PENDING.contains(&p.name))
-        .collect();
-    let pending = !PENDING.is_empty();
+    let protocols: Vec<Proto<'_>> = schema.iter().map(Proto::new).collect();
     let mut out = vec![
         Output {
             path: PathBuf::from("bindings-python/src/generated.rs"),
@@ -42,11 +33,11 @@ pub fn outputs(schema: &[ProtocolSchema]) -> Vec<Output> {
         },
         Output {
             path: PathBuf::from("bindings-python/python/wire/_wire.pyi"),
-            contents: stubs(&protocols, pending),
+            contents: stubs(&protocols),
         },
         Output {
             path: PathBuf::from("bindings-python/python/wire/_enums.py"),
-            contents: enums(&protocols, pending),
+            contents: enums(&protocols),
         },
     ];
     for p in &protocols {
@@ -110,6 +101,7 @@ impl<'a> Proto<'a> {
         let mut out = Vec::new();
         for t in &self.s.types {
             match &t.kind {
+                Kind::Record { .. } if self.folded(t.name).is_some() => {}
                 Kind::Record { fields } => out.push(Class::Record(t, fields)),
                 Kind::Union { variants } if !is_wrapper(variants) => {
                     out.extend(variants.iter().map(|v| Class::Variant(t, v)));
@@ -118,6 +110,64 @@ impl<'a> Proto<'a> {
             }
         }
         out
+    }
+
+    /// When `name` is a folded frame record: its union field and its other fields.
+    fn folded(&self, name: &str) -> Option<(&'a Field, Vec<&'a Field>)> {
+        if name != self.s.frame {
+            return None;
+        }
+        let Kind::Record { fields } = &self.def(name).kind else {
+            return None;
+        };
+        let is_union = |f: &Field| matches!(&f.ty, Ty::Ref(n) if matches!(self.def(n).kind, Kind::Union { .. }));
+        let (unions, rest): (Vec<&Field>, Vec<&Field>) = fields.iter().partition(|f| is_union(f));
+        match unions.as_slice() {
+            [u] if !rest.is_empty() => Some((*u, rest)),
+            _ => None,
+        }
+    }
+
+    /// The fields a variant of union `union` gets from the folded frame holding it.
+    fn folded_into(&self, union: &str) -> Vec<&'a Field> {
+        match self.folded(self.s.frame) {
+            Some((u, rest)) if matches!(&u.ty, Ty::Ref(n) if *n == union) => rest,
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether record `name` keys a map somewhere (its class is then hashable).
+    fn is_map_key(&self, name: &str) -> bool {
+        fn keys(ty: &Ty, name: &str) -> bool {
+            match ty {
+                Ty::Map(k, v) => matches!(&**k, Ty::Ref(n) if *n == name) || keys(v, name),
+                Ty::List(t) | Ty::Option(t) => keys(t, name),
+                _ => false,
+            }
+        }
+        self.s.types.iter().any(|t| match &t.kind {
+            Kind::Record { fields } => fields.iter().any(|f| keys(&f.ty, name)),
+            Kind::Union { variants } => variants
+                .iter()
+                .any(|v| v.fields.iter().any(|f| keys(&f.ty, name))),
+            Kind::Enum { .. } => false,
+        })
+    }
+
+    /// The Python enum of an option's values: the enum type whose value names they are, else
+    /// a `str` enum named after the option; `None` for an integer option.
+    fn option_enum(&self, o: &OptionDef) -> Option<(String, bool)> {
+        if o.values.is_empty() {
+            return None;
+        }
+        let typed = self.s.types.iter().find(|t| match &t.kind {
+            Kind::Enum { values, .. } => values.iter().map(|v| v.name).eq(o.names.iter().copied()),
+            _ => false,
+        });
+        Some(match typed {
+            Some(t) => (t.name.to_owned(), true),
+            None => (camel(o.name), false),
+        })
     }
 
     /// The record that wraps record `inner` as its only plain field, and that field.
@@ -174,6 +224,9 @@ impl<'a> Proto<'a> {
     fn py_value(&self, ty: &Ty, v: &str) -> String {
         match ty {
             Ty::Ref(name) => match &self.def(name).kind {
+                Kind::Record { .. } if self.folded(name).is_some() => {
+                    format!("{}_into_py(py, {v})", snake(name))
+                }
                 Kind::Record { .. } => {
                     format!("Bound::new(py, Py{name}({v})).map(Bound::into_any)")
                 }
@@ -232,6 +285,15 @@ impl<'a> Proto<'a> {
 
     /// A record's class or a union's alias, in `_wire.pyi`.
     fn py_ref(&self, name: &str) -> String {
+        if let Some((
+            Field {
+                ty: Ty::Ref(union), ..
+            },
+            _,
+        )) = self.folded(name)
+        {
+            return self.py_ref(union);
+        }
         match &self.def(name).kind {
             Kind::Union { .. } => format!("_{}_{}", self.name, ident(name)),
             _ => self.py_class(name),
@@ -258,12 +320,11 @@ impl<'a> Proto<'a> {
 
     /// The keyword options of the protocol's codec, as stub parameters.
     fn option_params(&self) -> String {
-        let mut out = String::from("max_frame_size: int = ...");
+        let mut out = String::from("max_frame_size: int = ..., max_decompressed_size: int = ...");
         for o in &self.s.options {
-            let ty = if o.values.is_empty() {
-                "int".to_owned()
-            } else {
-                format!("{} | str", camel(o.name))
+            let ty = match self.option_enum(o) {
+                None => "int".to_owned(),
+                Some((e, _)) => format!("{e} | str"),
             };
             write!(out, ", {}: {ty} = ...", o.name).unwrap();
         }
@@ -381,11 +442,16 @@ fn rust_protocol(out: &mut String, p: &Proto<'_>) {
          #[allow(unused_imports)]\n    use crate::conv::{Conv, EnumClass, Field};\n    \
          #[allow(unused_imports)]\n    use crate::errors::{check, invalid, wrong_type};\n\n",
     );
-    writeln!(
-        out,
-        "    const PROTOCOL: wire_core::Protocol = wire_core::Protocol::{camel};\n"
-    )
-    .unwrap();
+    // Field paths of the frame and operation arguments: a protocol may need neither.
+    let uses_protocol =
+        !p.s.operations.is_empty() || (p.folded(p.s.frame).is_none() && !p.is_record(p.s.frame));
+    if uses_protocol {
+        writeln!(
+            out,
+            "    const PROTOCOL: wire_core::Protocol = wire_core::Protocol::{camel};\n"
+        )
+        .unwrap();
+    }
     for t in &p.s.types {
         if let Kind::Enum {
             open, repr, raw, ..
@@ -500,9 +566,15 @@ fn rust_class(out: &mut String, p: &Proto<'_>, class: &Class<'_>) {
             let rust = format!("wire_core::{}", t.rust);
             out.push_str("    py_class! {\n");
             out.push_str(&doc_lines(&t.doc, &format!("`{c}`."), "        "));
+            let hash = if p.is_map_key(c) {
+                out.push_str("        #[derive(Hash)]\n");
+                ", hash"
+            } else {
+                ""
+            };
             writeln!(
                 out,
-                "        class Py{c}({}, \"{module}\", \"{c}\") wraps {rust} {{}}",
+                "        class Py{c}({}, \"{module}\", \"{c}\"{hash}) wraps {rust} {{}}",
                 p.camel
             )
             .unwrap();
@@ -543,10 +615,20 @@ fn rust_class(out: &mut String, p: &Proto<'_>, class: &Class<'_>) {
                 writeln!(out, "            {}: {},", f.rust, p.field_ty(&f.ty)).unwrap();
             }
             out.push_str("        }\n");
-            if !optional.is_empty() {
+            let folded = p.folded_into(t.name);
+            if !optional.is_empty() || !folded.is_empty() {
                 out.push_str("        optional {\n");
                 for f in optional {
                     writeln!(out, "            {}: {} = None,", f.rust, p.field_ty(&f.ty)).unwrap();
+                }
+                for f in folded {
+                    writeln!(
+                        out,
+                        "            {}: {} = Default::default(),",
+                        f.rust,
+                        p.field_ty(&f.ty)
+                    )
+                    .unwrap();
                 }
                 out.push_str("        }\n");
             }
@@ -581,11 +663,16 @@ fn rust_union(out: &mut String, p: &Proto<'_>, t: &TypeDef, variants: &[Variant]
                 let pat: Vec<&str> = v.fields.iter().map(|f| f.rust).collect();
                 let pat = pat.join(", ");
                 let c = v.name;
-                let body = if v.fields.is_empty() {
-                    format!("Bound::new(py, Py{c}({c}Fields {{}}))?.into_any()")
-                } else {
-                    format!("Bound::new(py, Py{c}({c}Fields {{ {pat} }}))?.into_any()")
-                };
+                let mut inits: Vec<String> = v.fields.iter().map(|f| f.rust.to_owned()).collect();
+                inits.extend(
+                    p.folded_into(name)
+                        .iter()
+                        .map(|f| format!("{}: Default::default()", f.rust)),
+                );
+                let body = format!(
+                    "Bound::new(py, Py{c}({c}Fields {{ {} }}))?.into_any()",
+                    inits.join(", ")
+                );
                 let pat = if v.fields.is_empty() {
                     String::new()
                 } else {
@@ -619,10 +706,11 @@ fn rust_union(out: &mut String, p: &Proto<'_>, t: &TypeDef, variants: &[Variant]
             }
             None => {
                 let c = v.name;
-                writeln!(out, "            if let Ok(c) = ob.cast::<Py{c}>() {{").unwrap();
                 if v.fields.is_empty() {
+                    writeln!(out, "            if ob.cast::<Py{c}>().is_ok() {{").unwrap();
                     writeln!(out, "                return Ok({rust}::{vr});").unwrap();
                 } else {
+                    writeln!(out, "            if let Ok(c) = ob.cast::<Py{c}>() {{").unwrap();
                     out.push_str("                let f = &c.get().0;\n");
                     let inits: Vec<String> = v
                         .fields
@@ -651,6 +739,10 @@ fn rust_proto(out: &mut String, p: &Proto<'_>) {
     let camel = &p.camel;
     let frame = p.def(p.s.frame);
     let frame_rust = format!("wire_core::{}", frame.rust);
+    let folded = p.folded(frame.name);
+    if let Some((u, rest)) = &folded {
+        rust_folded(out, p, frame, u, rest);
+    }
     writeln!(out, "    /// The protocol.\n    pub struct {camel};\n").unwrap();
     writeln!(out, "    impl Proto for {camel} {{").unwrap();
     writeln!(
@@ -676,6 +768,14 @@ fn rust_proto(out: &mut String, p: &Proto<'_>) {
     )
     .unwrap();
     match &frame.kind {
+        Kind::Record { .. } if folded.is_some() => {
+            writeln!(
+                out,
+                "            {}_from_py(ob).map(Cow::Owned)",
+                snake(frame.name)
+            )
+            .unwrap();
+        }
         Kind::Record { .. } => {
             let c = frame.name;
             writeln!(out, "            if let Ok(c) = ob.cast::<Py{c}>() {{").unwrap();
@@ -705,6 +805,104 @@ fn rust_proto(out: &mut String, p: &Proto<'_>) {
         out,
         "    protocol_api!({camel}, \"wire.{0}\", \"{0}\");\n",
         p.name
+    )
+    .unwrap();
+}
+
+/// The two conversions of a folded frame record: its union's variant classes carry its other
+/// fields.
+fn rust_folded(out: &mut String, p: &Proto<'_>, frame: &TypeDef, union: &Field, rest: &[&Field]) {
+    let Ty::Ref(union_name) = &union.ty else {
+        unreachable!()
+    };
+    let ut = p.def(union_name);
+    let Kind::Union { variants } = &ut.kind else {
+        unreachable!()
+    };
+    assert!(
+        !is_wrapper(variants),
+        "{}: a folded union has struct variants",
+        p.name
+    );
+    let rust = format!("wire_core::{}", frame.rust);
+    let urust = format!("wire_core::{}", ut.rust);
+    let f = snake(frame.name);
+    let u = union.rust;
+    let rest_names: Vec<&str> = rest.iter().map(|f| f.rust).collect();
+    writeln!(
+        out,
+        "    /// A `{}` as the class of its `{}`.",
+        frame.name, union.name
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "    fn {f}_into_py<'py>(py: Python<'py>, value: {rust}) -> PyResult<Bound<'py, PyAny>> {{"
+    )
+    .unwrap();
+    writeln!(
+        out,
+        "        let {rust} {{ {u}, {} }} = value;",
+        rest_names.join(", ")
+    )
+    .unwrap();
+    writeln!(out, "        Ok(match {u} {{").unwrap();
+    for v in variants {
+        let c = v.name;
+        let own: Vec<&str> = v.fields.iter().map(|f| f.rust).collect();
+        let pat = if own.is_empty() {
+            String::new()
+        } else {
+            format!(" {{ {} }}", own.join(", "))
+        };
+        let all: Vec<&str> = own.iter().chain(&rest_names).copied().collect();
+        writeln!(
+            out,
+            "            {urust}::{}{pat} => Bound::new(py, Py{c}({c}Fields {{ {} }}))?.into_any(),",
+            v.rust,
+            all.join(", ")
+        )
+        .unwrap();
+    }
+    out.push_str("        })\n    }\n\n");
+    writeln!(out, "    /// A variant class as a `{}`.", frame.name).unwrap();
+    writeln!(
+        out,
+        "    fn {f}_from_py(ob: &Bound<'_, PyAny>) -> PyResult<{rust}> {{"
+    )
+    .unwrap();
+    let rest_inits: Vec<String> = rest_names
+        .iter()
+        .map(|n| format!("{n}: f.{n}.clone()"))
+        .collect();
+    for v in variants {
+        let c = v.name;
+        let own: Vec<String> = v
+            .fields
+            .iter()
+            .map(|f| format!("{0}: f.{0}.clone()", f.rust))
+            .collect();
+        let message = if own.is_empty() {
+            format!("{urust}::{}", v.rust)
+        } else {
+            format!("{urust}::{} {{ {} }}", v.rust, own.join(", "))
+        };
+        writeln!(out, "        if let Ok(c) = ob.cast::<Py{c}>() {{").unwrap();
+        out.push_str("            let f = &c.get().0;\n");
+        writeln!(
+            out,
+            "            return Ok({rust} {{ {u}: {message}, {} }});\n        }}",
+            rest_inits.join(", ")
+        )
+        .unwrap();
+    }
+    let members: Vec<&str> = variants.iter().map(|v| v.name).collect();
+    writeln!(
+        out,
+        "        Err(wrong_type(\"msg\", \"wire.{}.{} ({})\", ob))\n    }}\n",
+        p.name,
+        union_name,
+        members.join(", ")
     )
     .unwrap();
 }
@@ -870,49 +1068,23 @@ fn enum_names(protocols: &[Proto<'_>]) -> BTreeSet<String> {
                 names.insert(t.name.to_owned());
             }
         }
-        for o in &p.s.options {
-            if !o.values.is_empty() {
-                names.insert(camel(o.name));
-            }
-        }
+        names.extend(
+            p.s.options
+                .iter()
+                .filter_map(|o| p.option_enum(o).map(|(e, _)| e)),
+        );
     }
     names
 }
 
-fn stubs(protocols: &[Proto<'_>], pending: bool) -> String {
+fn stubs(protocols: &[Proto<'_>]) -> String {
     let mut out = banner("#");
     let mut body = String::new();
     let mut names: BTreeSet<String> = HEAD_NAMES.iter().map(|s| (*s).to_owned()).collect();
     for p in protocols {
         stub_protocol(&mut body, &mut names, p);
     }
-    let mut enums = enum_names(protocols);
-    if pending {
-        body.push('\n');
-        body.push_str(PENDING_STUBS);
-        for line in PENDING_STUBS.lines() {
-            let word = |prefix: &str| {
-                line.strip_prefix(prefix).map(|rest| {
-                    rest.split(|c: char| !c.is_alphanumeric() && c != '_')
-                        .next()
-                        .unwrap_or_default()
-                        .to_owned()
-                })
-            };
-            if let Some(n) = word("class ").or_else(|| word("def ")) {
-                names.insert(n);
-            } else if let Some((n, _)) = line.split_once(": ") {
-                if !n.starts_with([' ', '_', '#', '@']) {
-                    names.insert(n.to_owned());
-                }
-            }
-        }
-        for line in PENDING_ENUMS.lines() {
-            if let Some(rest) = line.strip_prefix("class ") {
-                enums.insert(rest.split('(').next().unwrap_or_default().to_owned());
-            }
-        }
-    }
+    let enums = enum_names(protocols);
     let head = STUB_HEAD.replacen(
         "from typing import Any, ClassVar, final\n",
         &format!(
@@ -941,12 +1113,20 @@ fn stub_protocol(out: &mut String, names: &mut BTreeSet<String>, p: &Proto<'_>) 
         let c = p.py_class(class.name());
         names.insert(c.clone());
         let record = matches!(class, Class::Record(..));
-        let params: Vec<String> = class
+        let folded = match class {
+            Class::Variant(t, _) => p.folded_into(t.name),
+            Class::Record(..) => Vec::new(),
+        };
+        let fields: Vec<&Field> = class
             .fields()
+            .iter()
+            .chain(folded.iter().copied())
+            .collect();
+        let params: Vec<String> = fields
             .iter()
             .map(|f| {
                 let ty = p.py_in(&f.ty);
-                if record {
+                if record || folded.iter().any(|g| g.name == f.name) {
                     let ty = if ty.ends_with("| None") {
                         ty
                     } else {
@@ -967,7 +1147,7 @@ fn stub_protocol(out: &mut String, names: &mut BTreeSet<String>, p: &Proto<'_>) 
         };
         writeln!(out, "@final\nclass {c}:").unwrap();
         writeln!(out, "    def __new__(cls{params}) -> {c}: ...").unwrap();
-        for f in class.fields() {
+        for f in &fields {
             writeln!(
                 out,
                 "    @property\n    def {}(self) -> {}: ...",
@@ -977,7 +1157,11 @@ fn stub_protocol(out: &mut String, names: &mut BTreeSet<String>, p: &Proto<'_>) 
             .unwrap();
         }
         out.push_str("    def __eq__(self, value: object, /) -> bool: ...\n");
-        out.push_str("    __hash__: ClassVar[None]  # type: ignore[assignment]\n\n");
+        if record && p.is_map_key(class.name()) {
+            out.push_str("    def __hash__(self) -> int: ...\n\n");
+        } else {
+            out.push_str("    __hash__: ClassVar[None]  # type: ignore[assignment]\n\n");
+        }
     }
     for t in &p.s.types {
         if let Kind::Union { .. } = t.kind {
@@ -1074,7 +1258,7 @@ fn stub_protocol(out: &mut String, names: &mut BTreeSet<String>, p: &Proto<'_>) 
     }
 }
 
-fn enums(protocols: &[Proto<'_>], pending: bool) -> String {
+fn enums(protocols: &[Proto<'_>]) -> String {
     let mut out = banner("#");
     out.push_str(
         r#""""The protocols' enumerations, as Python enums.
@@ -1111,10 +1295,10 @@ import enum
             }
         }
         for o in &p.s.options {
-            if o.values.is_empty() {
+            let Some((name, false)) = p.option_enum(o) else {
                 continue;
-            }
-            writeln!(out, "\n\nclass {}(str, enum.Enum):", camel(o.name)).unwrap();
+            };
+            writeln!(out, "\n\nclass {name}(str, enum.Enum):").unwrap();
             writeln!(
                 out,
                 "    \"\"\"Values of the {} option ``{}``: {}\"\"\"\n",
@@ -1123,13 +1307,10 @@ import enum
                 o.doc.replace('`', "``")
             )
             .unwrap();
-            for v in &o.values {
-                writeln!(out, "    {} = \"{v}\"", v.to_uppercase()).unwrap();
+            for (n, v) in o.names.iter().zip(&o.values) {
+                writeln!(out, "    {} = \"{v}\"", n.to_uppercase()).unwrap();
             }
         }
-    }
-    if pending {
-        out.push_str(PENDING_ENUMS);
     }
     out
 }
@@ -1143,7 +1324,7 @@ fn module(p: &Proto<'_>) -> String {
          ``from_json``, a class per message type, the protocol's operations and constants."
     )
     .unwrap();
-    out.push_str("\nOptions (keyword arguments): ``max_frame_size``");
+    out.push_str("\nOptions (keyword arguments): ``max_frame_size``, ``max_decompressed_size``");
     for o in &p.s.options {
         write!(out, ", ``{}`` (default ``{}``)", o.name, o.default).unwrap();
     }

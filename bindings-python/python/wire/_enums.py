@@ -46,6 +46,45 @@ class Flavour(str, enum.Enum):
     GOSSIP = "gossip"
 
 
+class ProtocolVersion(enum.IntEnum):
+    """`ProtocolVersion`: only the digest encoding differs. (chitchat; closed)."""
+
+    V0 = 0
+    V1 = 1
+
+
+class DeletionStatusMutation(enum.IntEnum):
+    """`DeletionStatusMutation` (status byte). (chitchat; closed)."""
+
+    Set = 0
+    Delete = 1
+    DeleteAfterTtl = 2
+
+
+class NodeType(enum.IntEnum):
+    """A node's role in the group (noxu-rep `NodeType`). (replication; closed)."""
+
+    Electable = 0
+    Monitor = 1
+    Secondary = 2
+    Arbiter = 3
+
+
+class GroupChangeType(enum.IntEnum):
+    """The kind of membership change (noxu-rep `GroupChangeType`). (replication; closed)."""
+
+    Add = 0
+    Remove = 1
+    Update = 2
+
+
+class Layout(str, enum.Enum):
+    """Values of the replication option ``layout``: The message layout: noxu-rep 7.x or 3.x."""
+
+    V7 = "7x"
+    V3 = "3x"
+
+
 class FrameKind(enum.IntEnum):
     """``FrameKind`` (broker; open: other values are plain ints)."""
 
@@ -180,44 +219,3 @@ class BrokerIsolation(enum.IntEnum):
     PRIVATE_BROKER = 0
     SHARED_BROKER = 1
     EXPLICIT_INSTANCE = 2
-
-
-class ProtocolVersion(enum.IntEnum):
-    """chitchat ``ProtocolVersion``: only the digest encoding differs."""
-
-    V0 = 0
-    V1 = 1
-
-
-class DeletionStatusMutation(enum.IntEnum):
-    """chitchat ``DeletionStatusMutation`` (status byte)."""
-
-    Set = 0
-    Delete = 1
-    DeleteAfterTtl = 2
-
-
-class NodeType(enum.IntEnum):
-    """noxu-rep ``NodeType``."""
-
-    Electable = 0
-    Monitor = 1
-    Secondary = 2
-    Arbiter = 3
-
-
-class GroupChangeType(enum.IntEnum):
-    """noxu-rep ``GroupChangeType``."""
-
-    Add = 0
-    Remove = 1
-    Update = 2
-
-
-class Layout(str, enum.Enum):
-    """The noxu-rep release line, option ``layout``: they differ in ``ElectionProposal.dtvlsn``."""
-
-    V7 = "7x"
-    """noxu-rep 4.1.0 to 7.11.2 (``dtvlsn`` present)."""
-    V3 = "3x"
-    """noxu-rep 3.0.0 to 4.0.0 (no ``dtvlsn``)."""

@@ -282,6 +282,10 @@ impl Codec for ChitchatCodec {
         self.encode_to_vec(frame).map(|v| v.len())
     }
 
+    fn encoded_len_encodes(&self) -> bool {
+        true
+    }
+
     fn encode(&mut self, frame: &ChitchatEnvelope, dst: &mut BytesMut) -> Result<()> {
         let bytes = self.encode_to_vec(frame)?;
         dst.put_slice(&bytes);

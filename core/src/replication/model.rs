@@ -54,9 +54,10 @@ impl FromStr for Layout {
 }
 
 /// A node's role in the group (noxu-rep `NodeType`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
 pub enum NodeType {
     /// Code 0.
+    #[default]
     Electable,
     /// Code 1.
     Monitor,
@@ -149,7 +150,7 @@ described! {
     /// The wire part of noxu-rep's `RepNode`. Its capacity fields (`read_capacity_pct`,
     /// `write_capacity_pct`, `latency_hint_ms`) never reach the wire (the crate's decode sets them
     /// to 100, 100 and 1), so they are not part of this model.
-    #[derive(Debug, Clone, PartialEq, Eq, Hash)]
+    #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
     pub struct RepNode {
         /// Node name, unique in the group.
         pub name: String,
@@ -319,3 +320,21 @@ described_enum!(
     repr: U8,
     values: GroupChangeType::ALL.map(|t| (t.code(), t.name()))
 );
+
+impl crate::schema::EnumCode for NodeType {
+    fn code(self) -> i64 {
+        i64::from(self.code())
+    }
+    fn from_code(code: i64) -> Option<Self> {
+        u8::try_from(code).ok().and_then(NodeType::from_code)
+    }
+}
+
+impl crate::schema::EnumCode for GroupChangeType {
+    fn code(self) -> i64 {
+        i64::from(self.code())
+    }
+    fn from_code(code: i64) -> Option<Self> {
+        u8::try_from(code).ok().and_then(GroupChangeType::from_code)
+    }
+}

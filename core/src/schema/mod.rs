@@ -200,6 +200,9 @@ pub struct OptionDef {
     pub name: &'static str,
     /// Its values (empty: an unsigned integer).
     pub values: Vec<&'static str>,
+    /// Each value's name as an identifier, the Rust variant's (`V7` for the value `7x`), for
+    /// bindings that make an enum of the values.
+    pub names: Vec<&'static str>,
     /// The default value.
     pub default: String,
     /// Its documentation.
@@ -315,6 +318,20 @@ mod tests {
     }
 
     /// Every name a protocol's description uses is one of its types, and names are unique.
+    #[test]
+    fn every_option_value_has_an_identifier() {
+        for p in schema() {
+            for o in &p.options {
+                assert_eq!(o.names.len(), o.values.len(), "{}", o.name);
+                for n in &o.names {
+                    let mut chars = n.chars();
+                    assert!(chars.next().is_some_and(|c| c.is_ascii_alphabetic()), "{n}");
+                    assert!(chars.all(|c| c.is_ascii_alphanumeric() || c == '_'), "{n}");
+                }
+            }
+        }
+    }
+
     #[test]
     fn every_reference_resolves() {
         for p in schema() {

@@ -150,6 +150,7 @@ fn dnode() -> ProtocolSchema {
         options: vec![OptionDef {
             name: "flavour",
             values: vec![dnode::Flavour::Plain.name(), dnode::Flavour::Gossip.name()],
+            names: vec!["Plain", "Gossip"],
             default: dnode::Flavour::default().name().to_owned(),
             doc: "The placeholder an empty data field is written as: `d` (plain) or `a` \
                   (gossip).",
@@ -338,6 +339,7 @@ fn chitchat() -> ProtocolSchema {
         options: vec![OptionDef {
             name: "version",
             values: vec![ProtocolVersion::V0.name(), ProtocolVersion::V1.name()],
+            names: vec!["V0", "V1"],
             default: ProtocolVersion::default().name().to_owned(),
             doc: "The protocol version messages are encoded in (decoding reads it from the \
                   header).",
@@ -409,6 +411,7 @@ fn replication() -> ProtocolSchema {
         options: vec![OptionDef {
             name: "layout",
             values: vec![Layout::V7.name(), Layout::V3.name()],
+            names: vec!["V7", "V3"],
             default: Layout::default().name().to_owned(),
             doc: "The message layout: noxu-rep 7.x or 3.x.",
         }],
