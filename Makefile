@@ -42,14 +42,21 @@ relay-sink: install-c
 	gcc -O2 -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror $$(pkg-config --cflags libwire) \
 	  -o $(RELAY_SINK) examples/relay/sink.c $$(pkg-config --libs libwire) -Wl,-rpath,$(C_PREFIX)/lib
 
-## test: everything that exists (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop),
-## then one summary line counting every suite's tests.
+## test: every suite (Rust unit/vector/property/interop/CLI tests, fuzz, Go interop, the
+## bindings, the relay), each one even after another failed (make -k), then one summary line
+## counting every suite's tests; exits non-zero when a suite failed (its tests, or its build).
+## TEST_SUITES picks a subset: make test TEST_SUITES="test-c test-node".
+TEST_SUITES ?= test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay
+
 test:
 	@mkdir -p target
-	@set -o pipefail; $(MAKE) --no-print-directory test-all 2>&1 | tee target/test.log
-	@scripts/test-summary target/test.log
+	@$(MAKE) --no-print-directory -k test-all 2>&1 | tee target/test.log; status=$${PIPESTATUS[0]}; \
+	scripts/test-summary target/test.log; summary=$$?; \
+	failed=$$(sed -n 's/^make\[[0-9]*\]: \*\*\* \[[^]]*: \([^]]*\)\].*/\1/p' target/test.log | sort -u | xargs); \
+	if [ -n "$$failed" ]; then echo "wire: failed targets: $$failed"; fi; \
+	if [ $$status -ne 0 ]; then exit $$status; fi; exit $$summary
 
-test-all: test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay
+test-all: $(TEST_SUITES)
 
 test-rust:
 	@echo "==> cargo fmt --check"

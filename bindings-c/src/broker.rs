@@ -16,9 +16,10 @@ use crate::broker_gen::{
 };
 use crate::dnode::array_arg;
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
+use crate::lend::{lend, Lender};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, cstr_arg, encode_out, ffi_fn, ffi_value, out, str_arg,
-    wire_frame, wire_limits, wire_slice, wire_status, write_out, Fail, Res,
+    arg, bytes_arg, cstr_arg, encode_out, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits,
+    wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Broker;
@@ -119,8 +120,8 @@ pub(crate) fn probe_view(p: &ProbeResponse, cx: &mut Ctx) -> wire_broker_probe_r
     }
 }
 
-unsafe fn probe_arg(p: &wire_broker_probe_response) -> Res<ProbeResponse> {
-    let nonce = borrowed_bytes(&p.nonce, "nonce")?;
+unsafe fn probe_arg(p: &wire_broker_probe_response, l: &Lender<'_>) -> Res<ProbeResponse> {
+    let nonce = l.slice(&p.nonce, "nonce")?;
     if nonce.len() != PROBE_NONCE_LEN {
         return Err(Fail::invalid(
             P,
@@ -129,11 +130,9 @@ unsafe fn probe_arg(p: &wire_broker_probe_response) -> Res<ProbeResponse> {
     }
     Ok(ProbeResponse {
         nonce,
-        daemon_process: arg_daemon_process(&p.daemon_process)?,
-        legacy_tag3_sha256_field: borrowed_bytes(
-            &p.legacy_tag3_sha256_field,
-            "legacy_tag3_sha256_field",
-        )?,
+        daemon_process: arg_daemon_process(&p.daemon_process, l)?,
+        legacy_tag3_sha256_field: l
+            .slice(&p.legacy_tag3_sha256_field, "legacy_tag3_sha256_field")?,
     })
 }
 
@@ -149,14 +148,16 @@ unsafe fn message_bytes(r#type: wire_broker_type, msg: *const c_void) -> Res<Vec
     if msg.is_null() {
         return Err(Fail::null("msg"));
     }
-    if r#type == WIRE_BROKER_TYPE_PROBE_RESPONSE {
-        let probe = probe_arg(&*msg.cast::<wire_broker_probe_response>())?;
-        return Ok(probe.encode().to_vec());
-    }
-    match message_arg(r#type, msg) {
-        Some(m) => Ok(m?.encode()),
-        None => Err(unknown_type(r#type)),
-    }
+    lend(|l| {
+        if r#type == WIRE_BROKER_TYPE_PROBE_RESPONSE {
+            let probe = probe_arg(&*msg.cast::<wire_broker_probe_response>(), l)?;
+            return Ok(probe.encode().to_vec());
+        }
+        match message_arg(r#type, msg, l) {
+            Some(m) => Ok(m?.encode()),
+            None => Err(unknown_type(r#type)),
+        }
+    })
 }
 
 fn unknown_type(t: wire_broker_type) -> Fail {
@@ -201,11 +202,13 @@ pub extern "C" fn wire_broker_encoded_len(
 ) -> wire_status {
     ffi_fn!({
         let codec = codec(limits)?;
-        // SAFETY: the caller gives a filled struct and a writable out-pointer.
-        let f = unsafe { arg_frame(arg(frame, "frame")?)? };
-        let len = unsafe { out(len, "len")? };
-        *len = codec.encoded_len(&Framed::from(f))?;
-        Ok(())
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct and a writable out-pointer.
+            let f = unsafe { arg_frame(arg(frame, "frame")?, l)? };
+            let len = unsafe { out(len, "len")? };
+            *len = codec.encoded_len(&Framed::from(f))?;
+            Ok(())
+        })
     })
 }
 
@@ -221,10 +224,12 @@ pub extern "C" fn wire_broker_encode(
 ) -> wire_status {
     ffi_fn!({
         let mut codec = codec(limits)?;
-        // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let framed = Framed::from(unsafe { arg_frame(arg(frame, "frame")?)? });
-        let borrowed: &[&[u8]] = &[&framed.frame.payload];
-        unsafe { encode_out(&mut codec, &framed, borrowed, out, cap, out_len) }
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
+            let framed = Framed::from(unsafe { arg_frame(arg(frame, "frame")?, l)? });
+            let borrowed: &[&[u8]] = &[&framed.frame.payload];
+            unsafe { encode_out(&mut codec, &framed, borrowed, out, cap, out_len) }
+        })
     })
 }
 
@@ -349,13 +354,15 @@ pub extern "C" fn wire_broker_message_encode(
 /// response); NULL for an unknown number. Static, never freed.
 #[no_mangle]
 pub extern "C" fn wire_broker_type_name(r#type: wire_broker_type) -> *const c_char {
-    if r#type == WIRE_BROKER_TYPE_PROBE_RESPONSE {
-        return c"probe response (nonce || DaemonProcess || legacy field 3)".as_ptr();
-    }
-    TYPES
-        .iter()
-        .find(|(_, t)| *t == r#type)
-        .map_or(std::ptr::null(), |(name, _)| name.as_ptr())
+    ffi_value(std::ptr::null(), || {
+        if r#type == WIRE_BROKER_TYPE_PROBE_RESPONSE {
+            return c"probe response (nonce || DaemonProcess || legacy field 3)".as_ptr();
+        }
+        TYPES
+            .iter()
+            .find(|(_, t)| *t == r#type)
+            .map_or(std::ptr::null(), |(name, _)| name.as_ptr())
+    })
 }
 
 /// The type number of message `name` (NUL-terminated); `WIRE_INVALID_ARGUMENT` if unknown.

@@ -15,7 +15,8 @@ use wire_core::Protocol;
 use crate::broker::{map_arg, map_view, strings_arg, strings_view, wire_broker_map_entry, wire_broker_type};
 use crate::dnode::array_arg;
 use crate::frame::Ctx;
-use crate::{borrowed_bytes, str_arg, wire_slice, Fail, Res};
+use crate::lend::Lender;
+use crate::{str_arg, wire_slice, Fail, Res};
 
 const P: Protocol = Protocol::Broker;
 
@@ -1051,12 +1052,12 @@ pub(crate) fn view_service_definition(m: &v1::ServiceDefinition, cx: &mut Ctx) -
     }
 }
 
-pub(crate) unsafe fn arg_frame(c: &wire_broker_frame) -> Res<v1::Frame> {
+pub(crate) unsafe fn arg_frame(c: &wire_broker_frame, l: &Lender<'_>) -> Res<v1::Frame> {
     let mut m = v1::Frame::default();
     m.envelope_version = c.envelope_version;
     m.kind = c.kind;
     m.payload_protocol = c.payload_protocol;
-    m.payload = borrowed_bytes(&c.payload, "Frame.payload")?;
+    m.payload = l.slice(&c.payload, "Frame.payload")?;
     m.request_id = c.request_id;
     m.payload_encoding = c.payload_encoding;
     m.deadline_unix_ms = c.deadline_unix_ms;
@@ -1065,7 +1066,7 @@ pub(crate) unsafe fn arg_frame(c: &wire_broker_frame) -> Res<v1::Frame> {
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_hello(c: &wire_broker_hello) -> Res<v1::Hello> {
+pub(crate) unsafe fn arg_hello(c: &wire_broker_hello, l: &Lender<'_>) -> Res<v1::Hello> {
     let mut m = v1::Hello::default();
     m.client_min_protocol = c.client_min_protocol;
     m.client_max_protocol = c.client_max_protocol;
@@ -1073,36 +1074,36 @@ pub(crate) unsafe fn arg_hello(c: &wire_broker_hello) -> Res<v1::Hello> {
     m.wanted_version = str_arg(P, &c.wanted_version, "Hello.wanted_version")?;
     m.client_version = str_arg(P, &c.client_version, "Hello.client_version")?;
     m.client_capabilities = c.client_capabilities;
-    m.auth_token = borrowed_bytes(&c.auth_token, "Hello.auth_token")?;
+    m.auth_token = l.slice(&c.auth_token, "Hello.auth_token")?;
     m.request_id = str_arg(P, &c.request_id, "Hello.request_id")?;
     m.connection_id = c.connection_id;
     m.peer_pid = c.peer_pid;
     m.client_lib_name = str_arg(P, &c.client_lib_name, "Hello.client_lib_name")?;
     m.client_lib_version = str_arg(P, &c.client_lib_version, "Hello.client_lib_version")?;
-    m.peer_attestation_nonce = borrowed_bytes(&c.peer_attestation_nonce, "Hello.peer_attestation_nonce")?;
-    m.capability_token = borrowed_bytes(&c.capability_token, "Hello.capability_token")?;
+    m.peer_attestation_nonce = l.slice(&c.peer_attestation_nonce, "Hello.peer_attestation_nonce")?;
+    m.capability_token = l.slice(&c.capability_token, "Hello.capability_token")?;
     m.client_keepalive_secs = c.client_keepalive_secs;
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_hello_reply(c: &wire_broker_hello_reply) -> Res<v1::HelloReply> {
+pub(crate) unsafe fn arg_hello_reply(c: &wire_broker_hello_reply, l: &Lender<'_>) -> Res<v1::HelloReply> {
     let mut m = v1::HelloReply::default();
     if let Some(x) = c.negotiated.as_ref() {
         if m.result.is_some() {
             return Err(Fail::invalid(P, "HelloReply.result: more than one member set"));
         }
-        m.result = Some(v1::hello_reply::Result::Negotiated(arg_negotiated(x)?));
+        m.result = Some(v1::hello_reply::Result::Negotiated(arg_negotiated(x, l)?));
     }
     if let Some(x) = c.refused.as_ref() {
         if m.result.is_some() {
             return Err(Fail::invalid(P, "HelloReply.result: more than one member set"));
         }
-        m.result = Some(v1::hello_reply::Result::Refused(arg_refused(x)?));
+        m.result = Some(v1::hello_reply::Result::Refused(arg_refused(x, l)?));
     }
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_negotiated(c: &wire_broker_negotiated) -> Res<v1::Negotiated> {
+pub(crate) unsafe fn arg_negotiated(c: &wire_broker_negotiated, l: &Lender<'_>) -> Res<v1::Negotiated> {
     let mut m = v1::Negotiated::default();
     m.negotiated_protocol = c.negotiated_protocol;
     m.daemon_version = str_arg(P, &c.daemon_version, "Negotiated.daemon_version")?;
@@ -1110,12 +1111,12 @@ pub(crate) unsafe fn arg_negotiated(c: &wire_broker_negotiated) -> Res<v1::Negot
     m.warnings = strings_arg(c.warnings, c.warnings_len, "Negotiated.warnings")?;
     m.server_capabilities = c.server_capabilities;
     m.keepalive_interval_secs = c.keepalive_interval_secs;
-    m.handle_passed_token = borrowed_bytes(&c.handle_passed_token, "Negotiated.handle_passed_token")?;
+    m.handle_passed_token = l.slice(&c.handle_passed_token, "Negotiated.handle_passed_token")?;
     m.connection_id = c.connection_id;
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_refused(c: &wire_broker_refused) -> Res<v1::Refused> {
+pub(crate) unsafe fn arg_refused(c: &wire_broker_refused, l: &Lender<'_>) -> Res<v1::Refused> {
     let mut m = v1::Refused::default();
     m.reason = str_arg(P, &c.reason, "Refused.reason")?;
     m.daemon_min_protocol = c.daemon_min_protocol;
@@ -1126,25 +1127,25 @@ pub(crate) unsafe fn arg_refused(c: &wire_broker_refused) -> Res<v1::Refused> {
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_handoff_offer(c: &wire_broker_handoff_offer) -> Res<v1::HandoffOffer> {
+pub(crate) unsafe fn arg_handoff_offer(c: &wire_broker_handoff_offer, l: &Lender<'_>) -> Res<v1::HandoffOffer> {
     let mut m = v1::HandoffOffer::default();
     m.handle_value = c.handle_value;
-    m.token = borrowed_bytes(&c.token, "HandoffOffer.token")?;
+    m.token = l.slice(&c.token, "HandoffOffer.token")?;
     m.service_name = str_arg(P, &c.service_name, "HandoffOffer.service_name")?;
     m.correlation_id = c.correlation_id;
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_handoff_ack(c: &wire_broker_handoff_ack) -> Res<v1::HandoffAck> {
+pub(crate) unsafe fn arg_handoff_ack(c: &wire_broker_handoff_ack, l: &Lender<'_>) -> Res<v1::HandoffAck> {
     let mut m = v1::HandoffAck::default();
-    m.token = borrowed_bytes(&c.token, "HandoffAck.token")?;
+    m.token = l.slice(&c.token, "HandoffAck.token")?;
     m.accepted = c.accepted;
     m.error_detail = str_arg(P, &c.error_detail, "HandoffAck.error_detail")?;
     m.correlation_id = c.correlation_id;
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_admin_request(c: &wire_broker_admin_request) -> Res<v1::AdminRequest> {
+pub(crate) unsafe fn arg_admin_request(c: &wire_broker_admin_request, l: &Lender<'_>) -> Res<v1::AdminRequest> {
     let mut m = v1::AdminRequest::default();
     m.verb = c.verb;
     m.json = c.json;
@@ -1154,7 +1155,7 @@ pub(crate) unsafe fn arg_admin_request(c: &wire_broker_admin_request) -> Res<v1:
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_admin_reply(c: &wire_broker_admin_reply) -> Res<v1::AdminReply> {
+pub(crate) unsafe fn arg_admin_reply(c: &wire_broker_admin_reply, l: &Lender<'_>) -> Res<v1::AdminReply> {
     let mut m = v1::AdminReply::default();
     m.kind = c.kind;
     m.body = str_arg(P, &c.body, "AdminReply.body")?;
@@ -1163,7 +1164,7 @@ pub(crate) unsafe fn arg_admin_reply(c: &wire_broker_admin_reply) -> Res<v1::Adm
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_cache_manifest(c: &wire_broker_cache_manifest) -> Res<v1::CacheManifest> {
+pub(crate) unsafe fn arg_cache_manifest(c: &wire_broker_cache_manifest, l: &Lender<'_>) -> Res<v1::CacheManifest> {
     let mut m = v1::CacheManifest::default();
     m.service_name = str_arg(P, &c.service_name, "CacheManifest.service_name")?;
     m.service_version = str_arg(P, &c.service_version, "CacheManifest.service_version")?;
@@ -1172,38 +1173,38 @@ pub(crate) unsafe fn arg_cache_manifest(c: &wire_broker_cache_manifest) -> Res<v
     m.last_active_unix_ms = c.last_active_unix_ms;
     m.roots = array_arg(c.roots, c.roots_len, "CacheManifest.roots")?
         .iter()
-        .map(|x| arg_cache_root(x))
+        .map(|x| arg_cache_root(x, l))
         .collect::<Res<_>>()?;
     if let Some(x) = c.current_daemon.as_ref() {
-        m.current_daemon = Some(arg_daemon_process(x)?);
+        m.current_daemon = Some(arg_daemon_process(x, l)?);
     }
     if let Some(x) = c.cleanup_policy.as_ref() {
-        m.cleanup_policy = Some(arg_cleanup_policy(x)?);
+        m.cleanup_policy = Some(arg_cleanup_policy(x, l)?);
     }
     m.broker_instance = str_arg(P, &c.broker_instance, "CacheManifest.broker_instance")?;
     m.depends_on = array_arg(c.depends_on, c.depends_on_len, "CacheManifest.depends_on")?
         .iter()
-        .map(|x| arg_manifest_ref(x))
+        .map(|x| arg_manifest_ref(x, l))
         .collect::<Res<_>>()?;
     m.provides = strings_arg(c.provides, c.provides_len, "CacheManifest.provides")?;
     if let Some(x) = c.observability.as_ref() {
-        m.observability = Some(arg_observability_info(x)?);
+        m.observability = Some(arg_observability_info(x, l)?);
     }
     m.bundle_id = str_arg(P, &c.bundle_id, "CacheManifest.bundle_id")?;
     m.manifest_schema_version = c.manifest_schema_version;
     m.media_type = str_arg(P, &c.media_type, "CacheManifest.media_type")?;
-    m.self_sha256 = borrowed_bytes(&c.self_sha256, "CacheManifest.self_sha256")?;
+    m.self_sha256 = l.slice(&c.self_sha256, "CacheManifest.self_sha256")?;
     if let Some(x) = c.host.as_ref() {
-        m.host = Some(arg_host_identity(x)?);
+        m.host = Some(arg_host_identity(x, l)?);
     }
     if let Some(x) = c.current_operation.as_ref() {
-        m.current_operation = Some(arg_operation(x)?);
+        m.current_operation = Some(arg_operation(x, l)?);
     }
     m.valid_until_unix_ms = c.valid_until_unix_ms;
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_host_identity(c: &wire_broker_host_identity) -> Res<v1::HostIdentity> {
+pub(crate) unsafe fn arg_host_identity(c: &wire_broker_host_identity, l: &Lender<'_>) -> Res<v1::HostIdentity> {
     let mut m = v1::HostIdentity::default();
     m.hostname = str_arg(P, &c.hostname, "HostIdentity.hostname")?;
     m.machine_id = str_arg(P, &c.machine_id, "HostIdentity.machine_id")?;
@@ -1213,7 +1214,7 @@ pub(crate) unsafe fn arg_host_identity(c: &wire_broker_host_identity) -> Res<v1:
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_operation(c: &wire_broker_operation) -> Res<v1::Operation> {
+pub(crate) unsafe fn arg_operation(c: &wire_broker_operation, l: &Lender<'_>) -> Res<v1::Operation> {
     let mut m = v1::Operation::default();
     m.kind = c.kind;
     m.started_at_unix_ms = c.started_at_unix_ms;
@@ -1221,7 +1222,7 @@ pub(crate) unsafe fn arg_operation(c: &wire_broker_operation) -> Res<v1::Operati
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_cache_root(c: &wire_broker_cache_root) -> Res<v1::CacheRoot> {
+pub(crate) unsafe fn arg_cache_root(c: &wire_broker_cache_root, l: &Lender<'_>) -> Res<v1::CacheRoot> {
     let mut m = v1::CacheRoot::default();
     m.path = str_arg(P, &c.path, "CacheRoot.path")?;
     m.kind = c.kind;
@@ -1229,30 +1230,30 @@ pub(crate) unsafe fn arg_cache_root(c: &wire_broker_cache_root) -> Res<v1::Cache
     m.disposition = c.disposition;
     m.labels = map_arg(c.labels, c.labels_len, "CacheRoot.labels")?;
     if let Some(x) = c.quota.as_ref() {
-        m.quota = Some(arg_quota(x)?);
+        m.quota = Some(arg_quota(x, l)?);
     }
     if let Some(x) = c.teardown_hook.as_ref() {
-        m.teardown_hook = Some(arg_teardown_hook(x)?);
+        m.teardown_hook = Some(arg_teardown_hook(x, l)?);
     }
     m.exclude_globs = strings_arg(c.exclude_globs, c.exclude_globs_len, "CacheRoot.exclude_globs")?;
     m.platform_paths = map_arg(c.platform_paths, c.platform_paths_len, "CacheRoot.platform_paths")?;
     if let Some(x) = c.ownership.as_ref() {
-        m.ownership = Some(arg_ownership(x)?);
+        m.ownership = Some(arg_ownership(x, l)?);
     }
     if let Some(x) = c.endpoint.as_ref() {
-        m.endpoint = Some(arg_endpoint(x)?);
+        m.endpoint = Some(arg_endpoint(x, l)?);
     }
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_endpoint(c: &wire_broker_endpoint) -> Res<v1::Endpoint> {
+pub(crate) unsafe fn arg_endpoint(c: &wire_broker_endpoint, l: &Lender<'_>) -> Res<v1::Endpoint> {
     let mut m = v1::Endpoint::default();
     m.namespace_id = str_arg(P, &c.namespace_id, "Endpoint.namespace_id")?;
     m.path = str_arg(P, &c.path, "Endpoint.path")?;
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_teardown_hook(c: &wire_broker_teardown_hook) -> Res<v1::TeardownHook> {
+pub(crate) unsafe fn arg_teardown_hook(c: &wire_broker_teardown_hook, l: &Lender<'_>) -> Res<v1::TeardownHook> {
     let mut m = v1::TeardownHook::default();
     m.kind = c.kind;
     m.argv = strings_arg(c.argv, c.argv_len, "TeardownHook.argv")?;
@@ -1260,7 +1261,7 @@ pub(crate) unsafe fn arg_teardown_hook(c: &wire_broker_teardown_hook) -> Res<v1:
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_quota(c: &wire_broker_quota) -> Res<v1::Quota> {
+pub(crate) unsafe fn arg_quota(c: &wire_broker_quota, l: &Lender<'_>) -> Res<v1::Quota> {
     let mut m = v1::Quota::default();
     m.hard_max_bytes = c.hard_max_bytes;
     m.soft_target_bytes = c.soft_target_bytes;
@@ -1268,7 +1269,7 @@ pub(crate) unsafe fn arg_quota(c: &wire_broker_quota) -> Res<v1::Quota> {
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_ownership(c: &wire_broker_ownership) -> Res<v1::Ownership> {
+pub(crate) unsafe fn arg_ownership(c: &wire_broker_ownership, l: &Lender<'_>) -> Res<v1::Ownership> {
     let mut m = v1::Ownership::default();
     m.uid = c.uid;
     m.gid = c.gid;
@@ -1277,22 +1278,22 @@ pub(crate) unsafe fn arg_ownership(c: &wire_broker_ownership) -> Res<v1::Ownersh
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_daemon_process(c: &wire_broker_daemon_process) -> Res<v1::DaemonProcess> {
+pub(crate) unsafe fn arg_daemon_process(c: &wire_broker_daemon_process, l: &Lender<'_>) -> Res<v1::DaemonProcess> {
     let mut m = v1::DaemonProcess::default();
     m.pid = c.pid;
     m.exe_path = str_arg(P, &c.exe_path, "DaemonProcess.exe_path")?;
     if let Some(x) = c.ipc_endpoint.as_ref() {
-        m.ipc_endpoint = Some(arg_endpoint(x)?);
+        m.ipc_endpoint = Some(arg_endpoint(x, l)?);
     }
     m.started_at_unix_ms = c.started_at_unix_ms;
     m.boot_id = str_arg(P, &c.boot_id, "DaemonProcess.boot_id")?;
     m.idle_timeout_secs = c.has_idle_timeout_secs.then_some(c.idle_timeout_secs);
     m.exe_hash_algorithm = str_arg(P, &c.exe_hash_algorithm, "DaemonProcess.exe_hash_algorithm")?;
-    m.exe_hash = borrowed_bytes(&c.exe_hash, "DaemonProcess.exe_hash")?;
+    m.exe_hash = l.slice(&c.exe_hash, "DaemonProcess.exe_hash")?;
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_cleanup_policy(c: &wire_broker_cleanup_policy) -> Res<v1::CleanupPolicy> {
+pub(crate) unsafe fn arg_cleanup_policy(c: &wire_broker_cleanup_policy, l: &Lender<'_>) -> Res<v1::CleanupPolicy> {
     let mut m = v1::CleanupPolicy::default();
     m.dormant_after_secs = c.dormant_after_secs;
     m.keep_last_n_versions = c.keep_last_n_versions;
@@ -1301,7 +1302,7 @@ pub(crate) unsafe fn arg_cleanup_policy(c: &wire_broker_cleanup_policy) -> Res<v
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_manifest_ref(c: &wire_broker_manifest_ref) -> Res<v1::ManifestRef> {
+pub(crate) unsafe fn arg_manifest_ref(c: &wire_broker_manifest_ref, l: &Lender<'_>) -> Res<v1::ManifestRef> {
     let mut m = v1::ManifestRef::default();
     m.service_name = str_arg(P, &c.service_name, "ManifestRef.service_name")?;
     m.min_version = str_arg(P, &c.min_version, "ManifestRef.min_version")?;
@@ -1309,7 +1310,7 @@ pub(crate) unsafe fn arg_manifest_ref(c: &wire_broker_manifest_ref) -> Res<v1::M
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_observability_info(c: &wire_broker_observability_info) -> Res<v1::ObservabilityInfo> {
+pub(crate) unsafe fn arg_observability_info(c: &wire_broker_observability_info, l: &Lender<'_>) -> Res<v1::ObservabilityInfo> {
     let mut m = v1::ObservabilityInfo::default();
     m.metrics_endpoint = str_arg(P, &c.metrics_endpoint, "ObservabilityInfo.metrics_endpoint")?;
     m.log_path = str_arg(P, &c.log_path, "ObservabilityInfo.log_path")?;
@@ -1317,7 +1318,7 @@ pub(crate) unsafe fn arg_observability_info(c: &wire_broker_observability_info) 
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_lifecycle_event(c: &wire_broker_lifecycle_event) -> Res<v1::LifecycleEvent> {
+pub(crate) unsafe fn arg_lifecycle_event(c: &wire_broker_lifecycle_event, l: &Lender<'_>) -> Res<v1::LifecycleEvent> {
     let mut m = v1::LifecycleEvent::default();
     m.ts_ms = c.ts_ms;
     m.pid = c.pid;
@@ -1333,7 +1334,7 @@ pub(crate) unsafe fn arg_lifecycle_event(c: &wire_broker_lifecycle_event) -> Res
     Ok(m)
 }
 
-pub(crate) unsafe fn arg_service_definition(c: &wire_broker_service_definition) -> Res<v1::ServiceDefinition> {
+pub(crate) unsafe fn arg_service_definition(c: &wire_broker_service_definition, l: &Lender<'_>) -> Res<v1::ServiceDefinition> {
     let mut m = v1::ServiceDefinition::default();
     m.service_name = str_arg(P, &c.service_name, "ServiceDefinition.service_name")?;
     m.binary_path = str_arg(P, &c.binary_path, "ServiceDefinition.binary_path")?;
@@ -1445,31 +1446,31 @@ pub(crate) fn message_view(m: &AnyMessage, cx: &mut Ctx) -> (wire_broker_type, *
 }
 
 /// The core message of a caller-filled struct of type `t`; `None` for an unknown type.
-pub(crate) unsafe fn message_arg(t: wire_broker_type, p: *const c_void) -> Option<Res<AnyMessage>> {
+pub(crate) unsafe fn message_arg(t: wire_broker_type, p: *const c_void, l: &Lender<'_>) -> Option<Res<AnyMessage>> {
     Some(match t {
-        WIRE_BROKER_TYPE_FRAME => arg_frame(&*p.cast::<wire_broker_frame>()).map(AnyMessage::Frame),
-        WIRE_BROKER_TYPE_HELLO => arg_hello(&*p.cast::<wire_broker_hello>()).map(AnyMessage::Hello),
-        WIRE_BROKER_TYPE_HELLO_REPLY => arg_hello_reply(&*p.cast::<wire_broker_hello_reply>()).map(AnyMessage::HelloReply),
-        WIRE_BROKER_TYPE_NEGOTIATED => arg_negotiated(&*p.cast::<wire_broker_negotiated>()).map(AnyMessage::Negotiated),
-        WIRE_BROKER_TYPE_REFUSED => arg_refused(&*p.cast::<wire_broker_refused>()).map(AnyMessage::Refused),
-        WIRE_BROKER_TYPE_HANDOFF_OFFER => arg_handoff_offer(&*p.cast::<wire_broker_handoff_offer>()).map(AnyMessage::HandoffOffer),
-        WIRE_BROKER_TYPE_HANDOFF_ACK => arg_handoff_ack(&*p.cast::<wire_broker_handoff_ack>()).map(AnyMessage::HandoffAck),
-        WIRE_BROKER_TYPE_ADMIN_REQUEST => arg_admin_request(&*p.cast::<wire_broker_admin_request>()).map(AnyMessage::AdminRequest),
-        WIRE_BROKER_TYPE_ADMIN_REPLY => arg_admin_reply(&*p.cast::<wire_broker_admin_reply>()).map(AnyMessage::AdminReply),
-        WIRE_BROKER_TYPE_CACHE_MANIFEST => arg_cache_manifest(&*p.cast::<wire_broker_cache_manifest>()).map(AnyMessage::CacheManifest),
-        WIRE_BROKER_TYPE_HOST_IDENTITY => arg_host_identity(&*p.cast::<wire_broker_host_identity>()).map(AnyMessage::HostIdentity),
-        WIRE_BROKER_TYPE_OPERATION => arg_operation(&*p.cast::<wire_broker_operation>()).map(AnyMessage::Operation),
-        WIRE_BROKER_TYPE_CACHE_ROOT => arg_cache_root(&*p.cast::<wire_broker_cache_root>()).map(AnyMessage::CacheRoot),
-        WIRE_BROKER_TYPE_ENDPOINT => arg_endpoint(&*p.cast::<wire_broker_endpoint>()).map(AnyMessage::Endpoint),
-        WIRE_BROKER_TYPE_TEARDOWN_HOOK => arg_teardown_hook(&*p.cast::<wire_broker_teardown_hook>()).map(AnyMessage::TeardownHook),
-        WIRE_BROKER_TYPE_QUOTA => arg_quota(&*p.cast::<wire_broker_quota>()).map(AnyMessage::Quota),
-        WIRE_BROKER_TYPE_OWNERSHIP => arg_ownership(&*p.cast::<wire_broker_ownership>()).map(AnyMessage::Ownership),
-        WIRE_BROKER_TYPE_DAEMON_PROCESS => arg_daemon_process(&*p.cast::<wire_broker_daemon_process>()).map(AnyMessage::DaemonProcess),
-        WIRE_BROKER_TYPE_CLEANUP_POLICY => arg_cleanup_policy(&*p.cast::<wire_broker_cleanup_policy>()).map(AnyMessage::CleanupPolicy),
-        WIRE_BROKER_TYPE_MANIFEST_REF => arg_manifest_ref(&*p.cast::<wire_broker_manifest_ref>()).map(AnyMessage::ManifestRef),
-        WIRE_BROKER_TYPE_OBSERVABILITY_INFO => arg_observability_info(&*p.cast::<wire_broker_observability_info>()).map(AnyMessage::ObservabilityInfo),
-        WIRE_BROKER_TYPE_LIFECYCLE_EVENT => arg_lifecycle_event(&*p.cast::<wire_broker_lifecycle_event>()).map(AnyMessage::LifecycleEvent),
-        WIRE_BROKER_TYPE_SERVICE_DEFINITION => arg_service_definition(&*p.cast::<wire_broker_service_definition>()).map(AnyMessage::ServiceDefinition),
+        WIRE_BROKER_TYPE_FRAME => arg_frame(&*p.cast::<wire_broker_frame>(), l).map(AnyMessage::Frame),
+        WIRE_BROKER_TYPE_HELLO => arg_hello(&*p.cast::<wire_broker_hello>(), l).map(AnyMessage::Hello),
+        WIRE_BROKER_TYPE_HELLO_REPLY => arg_hello_reply(&*p.cast::<wire_broker_hello_reply>(), l).map(AnyMessage::HelloReply),
+        WIRE_BROKER_TYPE_NEGOTIATED => arg_negotiated(&*p.cast::<wire_broker_negotiated>(), l).map(AnyMessage::Negotiated),
+        WIRE_BROKER_TYPE_REFUSED => arg_refused(&*p.cast::<wire_broker_refused>(), l).map(AnyMessage::Refused),
+        WIRE_BROKER_TYPE_HANDOFF_OFFER => arg_handoff_offer(&*p.cast::<wire_broker_handoff_offer>(), l).map(AnyMessage::HandoffOffer),
+        WIRE_BROKER_TYPE_HANDOFF_ACK => arg_handoff_ack(&*p.cast::<wire_broker_handoff_ack>(), l).map(AnyMessage::HandoffAck),
+        WIRE_BROKER_TYPE_ADMIN_REQUEST => arg_admin_request(&*p.cast::<wire_broker_admin_request>(), l).map(AnyMessage::AdminRequest),
+        WIRE_BROKER_TYPE_ADMIN_REPLY => arg_admin_reply(&*p.cast::<wire_broker_admin_reply>(), l).map(AnyMessage::AdminReply),
+        WIRE_BROKER_TYPE_CACHE_MANIFEST => arg_cache_manifest(&*p.cast::<wire_broker_cache_manifest>(), l).map(AnyMessage::CacheManifest),
+        WIRE_BROKER_TYPE_HOST_IDENTITY => arg_host_identity(&*p.cast::<wire_broker_host_identity>(), l).map(AnyMessage::HostIdentity),
+        WIRE_BROKER_TYPE_OPERATION => arg_operation(&*p.cast::<wire_broker_operation>(), l).map(AnyMessage::Operation),
+        WIRE_BROKER_TYPE_CACHE_ROOT => arg_cache_root(&*p.cast::<wire_broker_cache_root>(), l).map(AnyMessage::CacheRoot),
+        WIRE_BROKER_TYPE_ENDPOINT => arg_endpoint(&*p.cast::<wire_broker_endpoint>(), l).map(AnyMessage::Endpoint),
+        WIRE_BROKER_TYPE_TEARDOWN_HOOK => arg_teardown_hook(&*p.cast::<wire_broker_teardown_hook>(), l).map(AnyMessage::TeardownHook),
+        WIRE_BROKER_TYPE_QUOTA => arg_quota(&*p.cast::<wire_broker_quota>(), l).map(AnyMessage::Quota),
+        WIRE_BROKER_TYPE_OWNERSHIP => arg_ownership(&*p.cast::<wire_broker_ownership>(), l).map(AnyMessage::Ownership),
+        WIRE_BROKER_TYPE_DAEMON_PROCESS => arg_daemon_process(&*p.cast::<wire_broker_daemon_process>(), l).map(AnyMessage::DaemonProcess),
+        WIRE_BROKER_TYPE_CLEANUP_POLICY => arg_cleanup_policy(&*p.cast::<wire_broker_cleanup_policy>(), l).map(AnyMessage::CleanupPolicy),
+        WIRE_BROKER_TYPE_MANIFEST_REF => arg_manifest_ref(&*p.cast::<wire_broker_manifest_ref>(), l).map(AnyMessage::ManifestRef),
+        WIRE_BROKER_TYPE_OBSERVABILITY_INFO => arg_observability_info(&*p.cast::<wire_broker_observability_info>(), l).map(AnyMessage::ObservabilityInfo),
+        WIRE_BROKER_TYPE_LIFECYCLE_EVENT => arg_lifecycle_event(&*p.cast::<wire_broker_lifecycle_event>(), l).map(AnyMessage::LifecycleEvent),
+        WIRE_BROKER_TYPE_SERVICE_DEFINITION => arg_service_definition(&*p.cast::<wire_broker_service_definition>(), l).map(AnyMessage::ServiceDefinition),
         _ => return None,
     })
 }

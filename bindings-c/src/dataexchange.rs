@@ -5,9 +5,10 @@ use wire_core::dataexchange::{self, Frame};
 use wire_core::{AnyCodec, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, Ctx, View};
+use crate::lend::{lend, Lender};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, encode_out, ffi_fn, ffi_value, out, wire_frame, wire_limits,
-    wire_slice, wire_status, Res,
+    arg, bytes_arg, encode_out, ffi_fn, ffi_value, out, wire_frame, wire_limits, wire_slice,
+    wire_status, Res,
 };
 
 const P: Protocol = Protocol::Dataexchange;
@@ -64,15 +65,16 @@ pub(crate) fn view(f: &Frame, cx: &Ctx) -> wire_dataexchange_frame {
     v
 }
 
-unsafe fn frame_arg(frame: *const wire_dataexchange_frame) -> Res<Frame> {
+/// The core frame of a caller-filled struct (bytes lent by `l`).
+unsafe fn frame_arg(frame: *const wire_dataexchange_frame, l: &Lender<'_>) -> Res<Frame> {
     let f = arg(frame, "frame")?;
-    let payload = borrowed_bytes(&f.payload, "frame.payload")?;
+    let payload = l.slice(&f.payload, "frame.payload")?;
     Ok(match f.r#type {
         WIRE_DATAEXCHANGE_TEXT => Frame::Text { payload },
         WIRE_DATAEXCHANGE_BINARY => Frame::Binary { payload },
         WIRE_DATAEXCHANGE_JSON => Frame::Json { payload },
         WIRE_DATAEXCHANGE_FILE => Frame::File {
-            filename: borrowed_bytes(&f.filename, "frame.filename")?,
+            filename: l.slice(&f.filename, "frame.filename")?,
             payload,
         },
         WIRE_DATAEXCHANGE_TRACE => Frame::Trace {
@@ -130,11 +132,13 @@ pub extern "C" fn wire_dataexchange_encoded_len(
 ) -> wire_status {
     ffi_fn!({
         let codec = codec(limits)?;
-        // SAFETY: the caller gives a filled struct and a writable out-pointer.
-        let f = unsafe { frame_arg(frame)? };
-        let len = unsafe { out(len, "len")? };
-        *len = codec.encoded_len(&f)?;
-        Ok(())
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct and a writable out-pointer.
+            let f = unsafe { frame_arg(frame, l)? };
+            let len = unsafe { out(len, "len")? };
+            *len = codec.encoded_len(&f)?;
+            Ok(())
+        })
     })
 }
 
@@ -150,13 +154,15 @@ pub extern "C" fn wire_dataexchange_encode(
 ) -> wire_status {
     ffi_fn!({
         let mut codec = codec(limits)?;
-        // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let f = unsafe { frame_arg(frame)? };
-        let filename: &[u8] = match &f {
-            Frame::File { filename, .. } => filename,
-            _ => &[],
-        };
-        unsafe { encode_out(&mut codec, &f, &[filename, f.payload()], out, cap, out_len) }
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
+            let f = unsafe { frame_arg(frame, l)? };
+            let filename: &[u8] = match &f {
+                Frame::File { filename, .. } => filename,
+                _ => &[],
+            };
+            unsafe { encode_out(&mut codec, &f, &[filename, f.payload()], out, cap, out_len) }
+        })
     })
 }
 

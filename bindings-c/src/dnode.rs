@@ -9,9 +9,10 @@ use wire_core::dnode::{
 use wire_core::{AnyCodec, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
+use crate::lend::{lend, Lender};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, encode_out, ffi_fn, ffi_value, out, str_arg, wire_frame,
-    wire_limits, wire_slice, wire_status, write_out, Fail, Res,
+    arg, bytes_arg, encode_out, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits,
+    wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Dnode;
@@ -149,8 +150,8 @@ fn codec(limits: *const wire_limits, flavour: wire_dnode_flavour) -> Res<DnodeCo
     Ok(codec.with_flavour(flavour))
 }
 
-/// The core message of a caller-filled struct (bytes copied).
-unsafe fn msg_arg(msg: *const wire_dnode_msg) -> Res<Dmsg> {
+/// The core message of a caller-filled struct (bytes lent by `l`, strings copied).
+unsafe fn msg_arg(msg: *const wire_dnode_msg, l: &Lender<'_>) -> Res<Dmsg> {
     let m = arg(msg, "msg")?;
     Ok(Dmsg {
         id: m.id,
@@ -158,8 +159,8 @@ unsafe fn msg_arg(msg: *const wire_dnode_msg) -> Res<Dmsg> {
         flags: m.flags,
         version: m.version,
         same_dc: m.same_dc,
-        data: borrowed_bytes(&m.data, "msg.data")?,
-        payload: borrowed_bytes(&m.payload, "msg.payload")?,
+        data: l.slice(&m.data, "msg.data")?,
+        payload: l.slice(&m.payload, "msg.payload")?,
     })
 }
 
@@ -201,11 +202,13 @@ pub extern "C" fn wire_dnode_encoded_len(
 ) -> wire_status {
     ffi_fn!({
         let codec = codec(limits, flavour)?;
-        // SAFETY: the caller gives a filled struct and a writable out-pointer.
-        let m = unsafe { msg_arg(msg)? };
-        let len = unsafe { out(len, "len")? };
-        *len = codec.encoded_len(&m)?;
-        Ok(())
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct and a writable out-pointer.
+            let m = unsafe { msg_arg(msg, l)? };
+            let len = unsafe { out(len, "len")? };
+            *len = codec.encoded_len(&m)?;
+            Ok(())
+        })
     })
 }
 
@@ -222,9 +225,11 @@ pub extern "C" fn wire_dnode_encode(
 ) -> wire_status {
     ffi_fn!({
         let mut codec = codec(limits, flavour)?;
-        // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let m = unsafe { msg_arg(msg)? };
-        unsafe { encode_out(&mut codec, &m, &[&m.data, &m.payload], out, cap, out_len) }
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
+            let m = unsafe { msg_arg(msg, l)? };
+            unsafe { encode_out(&mut codec, &m, &[&m.data, &m.payload], out, cap, out_len) }
+        })
     })
 }
 
@@ -286,18 +291,20 @@ pub extern "C" fn wire_dnode_encode_header(
         let codec = codec(limits, flavour)?;
         // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
         let h = unsafe { arg(header, "header")? };
-        let header = DmsgHeader {
-            id: h.id,
-            r#type: DmsgType::from_u8(h.r#type),
-            flags: h.flags,
-            version: h.version,
-            same_dc: h.same_dc,
-            data: unsafe { borrowed_bytes(&h.data, "header.data")? },
-            plen: h.plen,
-        };
-        let mut bytes = BytesMut::with_capacity(codec.header_encoded_len(&header)?);
-        codec.encode_header(&header, &mut bytes)?;
-        unsafe { write_out(&bytes, out, cap, out_len) }
+        lend(|l| {
+            let header = DmsgHeader {
+                id: h.id,
+                r#type: DmsgType::from_u8(h.r#type),
+                flags: h.flags,
+                version: h.version,
+                same_dc: h.same_dc,
+                data: unsafe { l.slice(&h.data, "header.data")? },
+                plen: h.plen,
+            };
+            let mut bytes = BytesMut::with_capacity(codec.header_encoded_len(&header)?);
+            codec.encode_header(&header, &mut bytes)?;
+            unsafe { write_out(&bytes, out, cap, out_len) }
+        })
     })
 }
 
@@ -345,21 +352,23 @@ pub extern "C" fn wire_dnode_handshake_encode(
         // SAFETY: the caller gives a filled struct whose arrays have the stated lengths.
         let h = unsafe { arg(handshake, "handshake")? };
         let entries = unsafe { array_arg(h.entries, h.entries_len, "handshake.entries")? };
-        let entries = entries
-            .iter()
-            .map(|e| {
-                let values = unsafe { array_arg(e.supported, e.supported_len, "supported")? };
-                Ok(CapabilityAdEntry {
-                    name: unsafe { str_arg(P, &e.name, "entry name")? },
-                    supported: values
-                        .iter()
-                        .map(|v| Ok(unsafe { borrowed_bytes(v, "value")? }))
-                        .collect::<Res<_>>()?,
+        lend(|l| {
+            let entries = entries
+                .iter()
+                .map(|e| {
+                    let values = unsafe { array_arg(e.supported, e.supported_len, "supported")? };
+                    Ok(CapabilityAdEntry {
+                        name: unsafe { str_arg(P, &e.name, "entry name")? },
+                        supported: values
+                            .iter()
+                            .map(|v| unsafe { l.slice(v, "value") })
+                            .collect::<Res<_>>()?,
+                    })
                 })
-            })
-            .collect::<Res<Vec<_>>>()?;
-        let bytes = Handshake::new(entries).encode()?;
-        unsafe { write_out(&bytes, out, cap, out_len) }
+                .collect::<Res<Vec<_>>>()?;
+            let bytes = Handshake::new(entries).encode()?;
+            unsafe { write_out(&bytes, out, cap, out_len) }
+        })
     })
 }
 

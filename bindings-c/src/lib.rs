@@ -29,6 +29,7 @@ mod chitchat;
 mod dataexchange;
 mod dnode;
 mod frame;
+mod lend;
 mod replication;
 
 pub use broker::*;
@@ -247,20 +248,6 @@ pub(crate) unsafe fn slice_arg<'a>(s: &wire_slice, what: &str) -> Res<&'a [u8]> 
     bytes_arg(s.ptr, s.len, what)
 }
 
-/// The bytes of a caller-filled [`wire_slice`] as a `Bytes` that borrows them (no copy), for a
-/// frame that an encoder reads during one export call.
-///
-/// SAFETY: the caller's bytes stay valid for the whole export call, and every frame built from
-/// the returned value is dropped before the export returns (encoders only read a frame; none
-/// keeps a clone). Copying instead costs an allocation and a second pass over every payload.
-pub(crate) unsafe fn borrowed_bytes(s: &wire_slice, what: &str) -> Res<bytes::Bytes> {
-    let bytes: &[u8] = slice_arg(s, what)?;
-    Ok(bytes::Bytes::from_static(std::mem::transmute::<
-        &[u8],
-        &'static [u8],
-    >(bytes)))
-}
-
 /// A caller-filled [`wire_slice`] as text: `invalid_argument` unless UTF-8.
 pub(crate) unsafe fn str_arg(protocol: Protocol, s: &wire_slice, what: &str) -> Res<String> {
     str_ref(protocol, s, what).map(str::to_owned)
@@ -400,21 +387,23 @@ pub(crate) unsafe fn limits_arg(limits: *const wire_limits) -> Option<wire_core:
 /// Takes the status as an integer so that any value is defined behaviour.
 #[no_mangle]
 pub extern "C" fn wire_status_str(status: u32) -> *const c_char {
-    let text: &'static CStr = match status {
-        0 => c"ok",
-        1 => c"incomplete",
-        2 => c"malformed",
-        3 => c"too_large",
-        4 => c"unsupported_version",
-        5 => c"invalid_utf8",
-        6 => c"trailing_bytes",
-        7 => c"invalid_argument",
-        100 => c"null_argument",
-        101 => c"buffer_too_small",
-        102 => c"panic",
-        _ => c"unknown",
-    };
-    text.as_ptr()
+    ffi_value(c"unknown".as_ptr(), || {
+        let text: &'static CStr = match status {
+            0 => c"ok",
+            1 => c"incomplete",
+            2 => c"malformed",
+            3 => c"too_large",
+            4 => c"unsupported_version",
+            5 => c"invalid_utf8",
+            6 => c"trailing_bytes",
+            7 => c"invalid_argument",
+            100 => c"null_argument",
+            101 => c"buffer_too_small",
+            102 => c"panic",
+            _ => c"unknown",
+        };
+        text.as_ptr()
+    })
 }
 
 /// Copy this thread's last error message ("<protocol> <kind> at offset <n>: <reason>" for codec
@@ -481,15 +470,17 @@ pub extern "C" fn wire_last_error_protocol(protocol: *mut wire_protocol) -> bool
 /// The stable name of a protocol (`"dnode"`, ...); NULL for a value that is not a protocol.
 #[no_mangle]
 pub extern "C" fn wire_protocol_name(protocol: wire_protocol) -> *const c_char {
-    let text: &'static CStr = match protocol {
-        1 => c"dnode",
-        2 => c"chitchat",
-        3 => c"replication",
-        4 => c"broker",
-        5 => c"dataexchange",
-        _ => return std::ptr::null(),
-    };
-    text.as_ptr()
+    ffi_value(std::ptr::null(), || {
+        let text: &'static CStr = match protocol {
+            1 => c"dnode",
+            2 => c"chitchat",
+            3 => c"replication",
+            4 => c"broker",
+            5 => c"dataexchange",
+            _ => return std::ptr::null(),
+        };
+        text.as_ptr()
+    })
 }
 
 /// The protocol named `name` (`"dnode"`, ...); `WIRE_INVALID_ARGUMENT` for another name.

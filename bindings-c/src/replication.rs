@@ -7,9 +7,10 @@ use wire_core::replication::{
 use wire_core::{AnyCodec, AnyFrame, Codec, Protocol};
 
 use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held, View};
+use crate::lend::{lend, Lender};
 use crate::{
-    arg, borrowed_bytes, bytes_arg, encode_out, ffi_fn, ffi_value, out, str_arg, wire_frame,
-    wire_limits, wire_slice, wire_status, write_out, Fail, Res,
+    arg, bytes_arg, encode_out, ffi_fn, ffi_value, out, str_arg, wire_frame, wire_limits,
+    wire_slice, wire_status, write_out, Fail, Res,
 };
 
 const P: Protocol = Protocol::Replication;
@@ -323,8 +324,8 @@ fn node_type(code: u8) -> Res<NodeType> {
         .ok_or_else(|| Fail::invalid(P, format!("node_type {code}: expected 0..=3")))
 }
 
-/// The core message of a caller-filled struct (strings and bytes copied).
-unsafe fn msg_arg(msg: *const wire_replication_msg) -> Res<ProtocolMessage> {
+/// The core message of a caller-filled struct (strings copied, bytes lent by `l`).
+unsafe fn msg_arg(msg: *const wire_replication_msg, l: &Lender<'_>) -> Res<ProtocolMessage> {
     let m = arg(msg, "msg")?;
     let s = |v: &wire_slice, what: &str| str_arg(P, v, what);
     let b = &m.body;
@@ -352,7 +353,7 @@ unsafe fn msg_arg(msg: *const wire_replication_msg) -> Res<ProtocolMessage> {
         replication::TAG_LOG_ENTRY => ProtocolMessage::LogEntry {
             vlsn: b.log_entry.vlsn,
             entry_type: b.log_entry.entry_type,
-            data: borrowed_bytes(&b.log_entry.data, "data")?,
+            data: l.slice(&b.log_entry.data, "data")?,
         },
         replication::TAG_ACK => ProtocolMessage::Ack { vlsn: b.ack.vlsn },
         replication::TAG_GROUP_CHANGE => {
@@ -516,11 +517,13 @@ pub extern "C" fn wire_replication_encoded_len(
 ) -> wire_status {
     ffi_fn!({
         let codec = codec(limits, layout)?;
-        // SAFETY: the caller gives a filled struct and a writable out-pointer.
-        let m = unsafe { msg_arg(msg)? };
-        let len = unsafe { out(len, "len")? };
-        *len = codec.encoded_len(&m)?;
-        Ok(())
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct and a writable out-pointer.
+            let m = unsafe { msg_arg(msg, l)? };
+            let len = unsafe { out(len, "len")? };
+            *len = codec.encoded_len(&m)?;
+            Ok(())
+        })
     })
 }
 
@@ -537,13 +540,15 @@ pub extern "C" fn wire_replication_encode(
 ) -> wire_status {
     ffi_fn!({
         let mut codec = codec(limits, layout)?;
-        // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let m = unsafe { msg_arg(msg)? };
-        let borrowed: &[&[u8]] = match &m {
-            ProtocolMessage::LogEntry { data, .. } => &[data],
-            _ => &[],
-        };
-        unsafe { encode_out(&mut codec, &m, borrowed, out, cap, out_len) }
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
+            let m = unsafe { msg_arg(msg, l)? };
+            let borrowed: &[&[u8]] = match &m {
+                ProtocolMessage::LogEntry { data, .. } => &[data],
+                _ => &[],
+            };
+            unsafe { encode_out(&mut codec, &m, borrowed, out, cap, out_len) }
+        })
     })
 }
 
@@ -559,10 +564,12 @@ pub extern "C" fn wire_replication_encode_message(
 ) -> wire_status {
     ffi_fn!({
         let layout = layout_arg(layout)?;
-        // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-        let m = unsafe { msg_arg(msg)? };
-        let bytes = replication::encode_message(&m, layout)?;
-        unsafe { write_out(&bytes, out, cap, out_len) }
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
+            let m = unsafe { msg_arg(msg, l)? };
+            let bytes = replication::encode_message(&m, layout)?;
+            unsafe { write_out(&bytes, out, cap, out_len) }
+        })
     })
 }
 

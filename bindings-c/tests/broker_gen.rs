@@ -123,7 +123,8 @@ fn generate(fds: &FileDescriptorSet) -> String {
          use crate::broker::{map_arg, map_view, strings_arg, strings_view, wire_broker_map_entry, wire_broker_type};\n\
          use crate::dnode::array_arg;\n\
          use crate::frame::Ctx;\n\
-         use crate::{borrowed_bytes, str_arg, wire_slice, Fail, Res};\n\n\
+         use crate::lend::Lender;\n\
+         use crate::{str_arg, wire_slice, Fail, Res};\n\n\
          const P: Protocol = Protocol::Broker;\n\n",
     );
     for (i, m) in messages.iter().enumerate() {
@@ -265,7 +266,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
         let sn = snake_case(m.name());
         writeln!(
             o,
-            "\npub(crate) unsafe fn arg_{sn}(c: &{}) -> Res<v1::{}> {{\n    let mut m = v1::{}::default();",
+            "\npub(crate) unsafe fn arg_{sn}(c: &{}, l: &Lender<'_>) -> Res<v1::{}> {{\n    let mut m = v1::{}::default();",
             c_name(m.name()),
             m.name(),
             m.name()
@@ -283,20 +284,20 @@ fn generate(fds: &FileDescriptorSet) -> String {
                 }
                 (Shape::Slice { text: false }, _) => writeln!(
                     o,
-                    "    m.{n} = borrowed_bytes(&c.{n}, \"{what}\")?;"
+                    "    m.{n} = l.slice(&c.{n}, \"{what}\")?;"
                 )
                 .unwrap(),
                 (Shape::Strings, _) => writeln!(o, "    m.{n} = strings_arg(c.{n}, c.{n}_len, \"{what}\")?;").unwrap(),
                 (Shape::Map, _) => writeln!(o, "    m.{n} = map_arg(c.{n}, c.{n}_len, \"{what}\")?;").unwrap(),
                 (Shape::Messages(t), _) => writeln!(
                     o,
-                    "    m.{n} = array_arg(c.{n}, c.{n}_len, \"{what}\")?\n        .iter()\n        .map(|x| arg_{}(x))\n        .collect::<Res<_>>()?;",
+                    "    m.{n} = array_arg(c.{n}, c.{n}_len, \"{what}\")?\n        .iter()\n        .map(|x| arg_{}(x, l))\n        .collect::<Res<_>>()?;",
                     snake_case(t)
                 )
                 .unwrap(),
                 (Shape::Message(t), None) => writeln!(
                     o,
-                    "    if let Some(x) = c.{n}.as_ref() {{\n        m.{n} = Some(arg_{}(x)?);\n    }}",
+                    "    if let Some(x) = c.{n}.as_ref() {{\n        m.{n} = Some(arg_{}(x, l)?);\n    }}",
                     snake_case(t)
                 )
                 .unwrap(),
@@ -306,7 +307,7 @@ fn generate(fds: &FileDescriptorSet) -> String {
                     }
                     writeln!(
                         o,
-                        "    if let Some(x) = c.{n}.as_ref() {{\n        if m.{one}.is_some() {{\n            return Err(Fail::invalid(P, \"{}.{one}: more than one member set\"));\n        }}\n        m.{one} = Some(v1::{}::{}::{}(arg_{}(x)?));\n    }}",
+                        "    if let Some(x) = c.{n}.as_ref() {{\n        if m.{one}.is_some() {{\n            return Err(Fail::invalid(P, \"{}.{one}: more than one member set\"));\n        }}\n        m.{one} = Some(v1::{}::{}::{}(arg_{}(x, l)?));\n    }}",
                         m.name(),
                         snake_case(m.name()),
                         camel_case(one),
@@ -331,12 +332,12 @@ fn generate(fds: &FileDescriptorSet) -> String {
         )
         .unwrap();
     }
-    o.push_str("    }\n}\n\n/// The core message of a caller-filled struct of type `t`; `None` for an unknown type.\npub(crate) unsafe fn message_arg(t: wire_broker_type, p: *const c_void) -> Option<Res<AnyMessage>> {\n    Some(match t {\n");
+    o.push_str("    }\n}\n\n/// The core message of a caller-filled struct of type `t`; `None` for an unknown type.\npub(crate) unsafe fn message_arg(t: wire_broker_type, p: *const c_void, l: &Lender<'_>) -> Option<Res<AnyMessage>> {\n    Some(match t {\n");
     for m in &messages {
         let sn = snake_case(m.name());
         writeln!(
             o,
-            "        WIRE_BROKER_TYPE_{} => arg_{sn}(&*p.cast::<{}>()).map(AnyMessage::{}),",
+            "        WIRE_BROKER_TYPE_{} => arg_{sn}(&*p.cast::<{}>(), l).map(AnyMessage::{}),",
             sn.to_uppercase(),
             c_name(m.name()),
             m.name()

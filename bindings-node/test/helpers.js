@@ -45,4 +45,19 @@ function assertRejected(api, bytes, code, name, options) {
 
 const code = (kind) => `WIRE_${kind.toUpperCase()}`;
 
-module.exports = { assert, wire, load, hex, messageOf, section, streamDecode, streamOutcome, assertRejected, code };
+const EXPECTATIONS = load('expectations.json');
+
+/** wire's outcome for an entry, from vectors/expectations.json ({} when none is listed). */
+const expectation = (file, key, entry) => EXPECTATIONS.files[file][key]?.[entry.name] ?? {};
+
+/** The error code vectors/expectations.json gives an entry that wire refuses. */
+function expectedCode(file, key, entry) {
+  const listed = expectation(file, key, entry);
+  assert.ok(listed.error, `${file} ${key} ${entry.name}: no expected error`);
+  return code(listed.error);
+}
+
+module.exports = {
+  assert, wire, load, hex, messageOf, section, streamDecode, streamOutcome, assertRejected, code, expectation,
+  expectedCode,
+};

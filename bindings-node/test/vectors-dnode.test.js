@@ -2,18 +2,11 @@
 // vectors/dnode.json and vectors/dnode-live.json through the JS API, with the expectations of
 // core/tests/dnode_vectors.
 const { test } = require('node:test');
-const { assert, wire, load, hex, messageOf, section, streamDecode, assertRejected } = require('./helpers');
+const {
+  assert, wire, load, hex, messageOf, section, streamDecode, assertRejected, code, expectation, expectedCode,
+} = require('./helpers');
 
 const { dnode } = wire;
-
-function expectedError(entry) {
-  const e = entry.codec_expectation || '';
-  if (e === 'error') return 'WIRE_MALFORMED';
-  if (e === 'incomplete') return 'WIRE_INCOMPLETE';
-  if (e.startsWith('error-for-single-frame-decode')) return 'WIRE_TRAILING_BYTES';
-  if (e.startsWith('strict plen framing')) return 'WIRE_MALFORMED';
-  throw new Error(`${entry.name}: no expectation for ${e}`);
-}
 
 /** xorshift64* chunk sizes, as the Rust suite uses. */
 function chunker(seed, max) {
@@ -84,7 +77,7 @@ test('dnode.json: every section', () => {
   }
   for (const entry of section(doc, 'invalid')) {
     const bytes = hex(entry);
-    const expected = expectedError(entry);
+    const expected = expectedCode('dnode.json', 'invalid', entry);
     assertRejected(dnode, bytes, expected, entry.name);
     if (expected === 'WIRE_TRAILING_BYTES') {
       // The stream yields the frame, then refuses the garbage right after it (no resync).
@@ -95,13 +88,12 @@ test('dnode.json: every section', () => {
     }
     tally.invalid++;
   }
-  const rejected = ['same-dc-two-digits-10', 'type-256', 'garbage-prefix-resync', 'broken-header-then-good-header',
-    'msg-id-overflow-wraps', 'payload-len-overflow-truncates'];
   for (const entry of section(doc, 'decode_only')) {
     const bytes = hex(entry);
-    if (rejected.includes(entry.name)) {
-      assert.throws(() => dnode.parseHeader(bytes), (e) => e.code === 'WIRE_MALFORMED', entry.name);
-      assert.throws(() => dnode.decode(bytes), (e) => e.code === 'WIRE_MALFORMED', entry.name);
+    const rejected = expectation('dnode.json', 'decode_only', entry).error;
+    if (rejected) {
+      assert.throws(() => dnode.parseHeader(bytes), (e) => e.code === code(rejected), entry.name);
+      assert.throws(() => dnode.decode(bytes), (e) => e.code === code(rejected), entry.name);
     } else {
       const { header, headerLength } = dnode.parseHeader(bytes);
       assert.equal(headerLength, BigInt(entry.header_len), entry.name);
@@ -135,13 +127,7 @@ test('dnode.json: every section', () => {
     tally.extra++;
   }
   for (const entry of section(doc, 'handshake_invalid')) {
-    const b = entry.reference_behaviour;
-    let expected;
-    if (b.includes('Truncated')) expected = 'WIRE_INCOMPLETE';
-    else if (b.includes('TooManyEntries')) expected = 'WIRE_TOO_LARGE';
-    else if (entry.name === 'hs-bad-cap-version') expected = 'WIRE_UNSUPPORTED_VERSION';
-    else if (b.includes('BadMagic')) expected = 'WIRE_MALFORMED';
-    else throw new Error(`${entry.name}: ${b}`);
+    const expected = expectedCode('dnode.json', 'handshake_invalid', entry);
     assert.throws(() => dnode.decodeHandshake(hex(entry)), (e) => e.code === expected, entry.name);
     tally.extra++;
   }
@@ -161,7 +147,7 @@ test('dnode-live.json: every section', () => {
   for (const entry of section(doc, 'invalid')) {
     const expectation = entry.codec_expectation || '';
     if (!expectation.startsWith('strict plen framing')) {
-      assertRejected(dnode, hex(entry), expectedError(entry), entry.name);
+      assertRejected(dnode, hex(entry), expectedCode('dnode-live.json', 'invalid', entry), entry.name);
     } else {
       const at = Number(/error at offset (\d+)/.exec(expectation)[1]);
       const { frames, error, position } = allChunkings(hex(entry));

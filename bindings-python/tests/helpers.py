@@ -23,10 +23,26 @@ KIND = {
 }
 
 
+def expectation(file: str, section_key: str, entry: Dict[str, Any]) -> Dict[str, Any]:
+    """wire's outcome for an entry, from `vectors/expectations.json` (empty: none listed)."""
+    listed: Dict[str, Any] = EXPECTATIONS["files"][file].get(section_key, {}).get(entry["name"], {})
+    return listed
+
+
+def expected_error(file: str, section_key: str, entry: Dict[str, Any]) -> Type[wire.WireError]:
+    """The error `vectors/expectations.json` gives an entry that wire refuses."""
+    listed = expectation(file, section_key, entry)
+    assert "error" in listed, f"{file} {section_key} {entry['name']}: no expected error"
+    return KIND[listed["error"]]
+
+
 def load(name: str) -> Dict[str, Any]:
     with open(VECTORS / name) as f:
         doc: Dict[str, Any] = json.load(f)
     return doc
+
+
+EXPECTATIONS = load("expectations.json")
 
 
 def section(doc: Dict[str, Any], key: str) -> List[Dict[str, Any]]:

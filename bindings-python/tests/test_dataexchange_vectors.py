@@ -12,6 +12,7 @@ from wire import dataexchange
 
 from helpers import (
     assert_rejected,
+    expected_error,
     hex_of,
     load,
     message_of,
@@ -32,22 +33,9 @@ def test_vector(entry: Dict[str, Any]) -> None:
     assert stream_decode(dataexchange, data, 1) == [msg]
 
 
-def expected_error(entry: Dict[str, Any]) -> Type[wire.WireError]:
-    behaviour = entry["reference_behaviour"]
-    if "ReadTracePayload on that frame" in behaviour:
-        return wire.InvalidArgumentError
-    if "io.EOF" in behaviour or "io.ErrUnexpectedEOF" in behaviour:
-        return wire.IncompleteError
-    if "frame too large" in behaviour:
-        return wire.FrameTooLargeError
-    if "filename" in behaviour or "trace payload too short" in behaviour:
-        return wire.MalformedError
-    raise AssertionError(f"no expectation for {behaviour!r}")
-
-
 @params(section(DOC, "invalid"))
 def test_invalid(entry: Dict[str, Any]) -> None:
-    expected = expected_error(entry)
+    expected = expected_error("dataexchange.json", "invalid", entry)
     data = hex_of(entry)
     if expected is not wire.InvalidArgumentError:
         assert_rejected(dataexchange, data, expected)

@@ -12,8 +12,11 @@ import wire
 from wire import dnode
 
 from helpers import (
+    KIND,
     assert_rejected,
     assert_stream_error_matches,
+    expectation,
+    expected_error,
     hex_of,
     load,
     message_of,
@@ -25,17 +28,6 @@ from helpers import (
 DOC = load("dnode.json")
 LIVE = load("dnode-live.json")
 U32_MAX = 2**32 - 1
-
-
-def expected_error(entry: Dict[str, Any]) -> Type[wire.WireError]:
-    e = entry.get("codec_expectation", "")
-    if e == "error" or e.startswith("strict plen framing"):
-        return wire.MalformedError
-    if e == "incomplete":
-        return wire.IncompleteError
-    if e.startswith("error-for-single-frame-decode"):
-        return wire.TrailingBytesError
-    raise AssertionError(f"no expectation for {e!r}")
 
 
 def number(v: Union[int, str]) -> int:
@@ -117,23 +109,14 @@ def test_vector(entry: Dict[str, Any]) -> None:
     assert end is None and [f[2] for f in frames] == [dnode.decode(hex_of(entry))]
 
 
-REJECTED = {
-    "same-dc-two-digits-10",
-    "type-256",
-    "garbage-prefix-resync",
-    "broken-header-then-good-header",
-    "msg-id-overflow-wraps",
-    "payload-len-overflow-truncates",
-}
-
-
 @params(section(DOC, "decode_only") + section(DOC, "accepted_noncanonical"))
 def test_decode_only(entry: Dict[str, Any]) -> None:
     data = hex_of(entry)
-    if entry["name"] in REJECTED:
-        with pytest.raises(wire.MalformedError):
+    rejected = expectation("dnode.json", "decode_only", entry)
+    if rejected:
+        with pytest.raises(KIND[rejected["error"]]):
             dnode.parse_header(data)
-        with pytest.raises(wire.MalformedError):
+        with pytest.raises(KIND[rejected["error"]]):
             dnode.decode(data)
         return
     parsed = dnode.parse_header(data)
@@ -151,7 +134,7 @@ def test_decode_only(entry: Dict[str, Any]) -> None:
 @params(section(DOC, "invalid"))
 def test_invalid(entry: Dict[str, Any]) -> None:
     data = hex_of(entry)
-    expected = expected_error(entry)
+    expected = expected_error("dnode.json", "invalid", entry)
     assert_rejected(dnode, data, expected)
     if expected is wire.TrailingBytesError:
         frames, end = stream_all_chunkings(data)
@@ -204,19 +187,7 @@ def test_handshake_vector(entry: Dict[str, Any]) -> None:
 
 @params(section(DOC, "handshake_invalid"))
 def test_handshake_invalid(entry: Dict[str, Any]) -> None:
-    behaviour = entry["reference_behaviour"]
-    expected: Type[wire.WireError]
-    if "Truncated" in behaviour:
-        expected = wire.IncompleteError
-    elif "TooManyEntries" in behaviour:
-        expected = wire.FrameTooLargeError
-    elif entry["name"] == "hs-bad-cap-version":
-        expected = wire.UnsupportedVersionError
-    elif "BadMagic" in behaviour:
-        expected = wire.MalformedError
-    else:
-        raise AssertionError(behaviour)
-    with pytest.raises(expected):
+    with pytest.raises(expected_error("dnode.json", "handshake_invalid", entry)):
         dnode.decode_handshake(hex_of(entry))
 
 
@@ -268,23 +239,23 @@ def test_live_concatenation() -> None:
 
 @params(section(LIVE, "invalid"))
 def test_live_invalid(entry: Dict[str, Any]) -> None:
-    expectation = entry.get("codec_expectation", "")
+    note = entry.get("codec_expectation", "")
     data = hex_of(entry)
-    if not expectation.startswith("strict plen framing"):
-        assert_rejected(dnode, data, expected_error(entry))
+    if not note.startswith("strict plen framing"):
+        assert_rejected(dnode, data, expected_error("dnode-live.json", "invalid", entry))
         return
-    found = re.search(r"error at offset (\d+)", expectation)
-    assert found, expectation
+    found = re.search(r"error at offset (\d+)", note)
+    assert found, note
     at = int(found.group(1))
     frames, end = stream_all_chunkings(data)
     assert end == ("malformed", at)
     offset, header_len, msg = frames[-1]
     assert offset + header_len + len(msg.payload) == at
     assert frames[0][0] == 0
-    if "frames at offsets 0 and 73" in expectation:
+    if "frames at offsets 0 and 73" in note:
         assert [f[0] for f in frames] == [0, 73]
         assert frames[1][2].payload == b""
-    if "with a 43-byte payload" in expectation:
+    if "with a 43-byte payload" in note:
         assert len(frames) == 1 and len(frames[0][2].payload) == 43
 
 

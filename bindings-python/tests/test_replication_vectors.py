@@ -13,6 +13,7 @@ from wire import replication
 
 from helpers import (
     assert_stream_error_matches,
+    expected_error,
     hex_of,
     load,
     message_of,
@@ -28,18 +29,7 @@ def framed(message: bytes) -> bytes:
     return struct.pack("<I", len(message)) + message
 
 
-def kind_of(message: str) -> Type[wire.WireError]:
-    if message == "empty message" or message.startswith("unexpected end of message"):
-        return wire.IncompleteError
-    if message.startswith("invalid UTF-8"):
-        return wire.InvalidUtf8Error
-    if message.startswith(("unknown message tag", "unknown node type", "unknown change type")):
-        return wire.MalformedError
-    raise AssertionError(f"no expectation for {message!r}")
-
-
-def check_refused(data: bytes, layout: str, message: str) -> None:
-    expected = kind_of(message)
+def check_refused(data: bytes, layout: str, message: str, expected: Type[wire.WireError]) -> None:
     with pytest.raises(expected) as bare:
         replication.decode_message(data, layout=layout)
     assert bare.value.reason == message
@@ -83,7 +73,8 @@ def test_decode_only(entry: Dict[str, Any]) -> None:
 @params(section(DOC, "invalid"))
 def test_invalid(entry: Dict[str, Any]) -> None:
     assert entry["error_kind"] == "ProtocolError"
-    check_refused(hex_of(entry), "7x", entry["error_message"])
+    expected = expected_error("replication.json", "invalid", entry)
+    check_refused(hex_of(entry), "7x", entry["error_message"], expected)
 
 
 @params(section(DOC["legacy_3x"], "vectors"))
@@ -107,7 +98,8 @@ def test_decode_by_3x(entry: Dict[str, Any]) -> None:
         check_accepted(data, "3x", {"type": "ElectionProposal", "fields": fields})
     else:
         message = json.loads(behaviour.split("with message ", 1)[1])
-        check_refused(data, "3x", message)
+        expected = expected_error("replication.json", "legacy_3x/decode_by_3x", entry)
+        check_refused(data, "3x", message, expected)
 
 
 def test_transport_framing() -> None:

@@ -31,6 +31,7 @@ enum Command {
     #[command(after_help = "Examples:\n  \
         wire decode dataexchange --hex 000000010000000568656c6c6f\n  \
         wire decode broker --file frame.bin\n  \
+        wire decode broker --message LifecycleEvent --file event.bin\n  \
         cat capture.bin | wire decode dnode --stream")]
     Decode {
         /// Protocol name.
@@ -38,8 +39,13 @@ enum Command {
         #[command(flatten)]
         input: Input,
         /// Decode every frame of a stream, one JSON object per line.
-        #[arg(long)]
+        #[arg(long, conflicts_with = "message")]
         stream: bool,
+        /// Decode one bare message (no framing) of this type instead of a frame: dnode
+        /// DmsgHeader or Handshake, replication ProtocolMessage, any broker message type
+        /// (Hello, LifecycleEvent, ...).
+        #[arg(long, value_name = "TYPE")]
+        message: Option<String>,
         #[command(flatten)]
         options: Options,
     },
@@ -57,6 +63,10 @@ enum Command {
         /// Write raw bytes to stdout instead of hex.
         #[arg(long)]
         raw: bool,
+        /// Encode bare messages (no framing) of this type instead of frames (see `decode
+        /// --message`).
+        #[arg(long, value_name = "TYPE")]
+        message: Option<String>,
         #[command(flatten)]
         options: Options,
     },
@@ -68,6 +78,9 @@ enum Command {
         #[command(flatten)]
         input: Input,
     },
+    /// Print the description of every message type, field, enum, operation, option and
+    /// constant of every protocol (JSON): what the bindings are generated from.
+    Schema,
 }
 
 /// Where the input bytes come from (default: raw bytes on stdin).
@@ -145,11 +158,16 @@ fn run(command: Command) -> Result<(), Failure> {
             protocol,
             input,
             stream,
+            message,
             options,
         } => {
             let bytes = input.read(Some(protocol))?;
             let codec = codec(protocol, &options)?;
-            if stream {
+            if let Some(name) = message {
+                let doc = wire_core::json::decode_bare(&codec, &name, &bytes.into())?;
+                let text = serde_json::to_string_pretty(&doc).expect("JSON value");
+                writeln!(out, "{text}").map_err(write_err)?;
+            } else if stream {
                 let mut decoder = StreamDecoder::new(codec);
                 decoder.push(&bytes);
                 while let Some(frame) = decoder.next_frame()? {
@@ -172,6 +190,7 @@ fn run(command: Command) -> Result<(), Failure> {
             protocol,
             json,
             raw,
+            message,
             options,
         } => {
             let text = if json == "-" {
@@ -189,8 +208,15 @@ fn run(command: Command) -> Result<(), Failure> {
                 let doc = doc.map_err(|e| {
                     Failure::usage(Some(protocol), format!("--json is not valid JSON: {e}"))
                 })?;
-                let frame = codec.from_json(&doc)?;
-                codec.encode(&frame, &mut buf)?;
+                match &message {
+                    Some(name) => {
+                        buf.extend_from_slice(&wire_core::json::encode_bare(&codec, name, &doc)?)
+                    }
+                    None => {
+                        let frame = codec.from_json(&doc)?;
+                        codec.encode(&frame, &mut buf)?;
+                    }
+                }
             }
             if raw {
                 out.write_all(&buf).map_err(write_err)?;
@@ -204,6 +230,11 @@ fn run(command: Command) -> Result<(), Failure> {
                 Failure::usage(None, "no protocol recognised from the first bytes")
             })?;
             writeln!(out, "{protocol}").map_err(write_err)?;
+        }
+        Command::Schema => {
+            let text = serde_json::to_string_pretty(&wire_core::schema::schema_json())
+                .expect("JSON value");
+            writeln!(out, "{text}").map_err(write_err)?;
         }
     }
     Ok(())

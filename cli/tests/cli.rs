@@ -248,3 +248,85 @@ fn every_subcommand_has_help_with_examples() {
         assert!(text.contains("Examples:"), "{sub}: {text}");
     }
 }
+
+/// `--message TYPE`: bare broker messages, bare replication messages and dnode handshake
+/// payloads decode to the vectors' JSON and encode back to the reference bytes.
+#[test]
+fn bare_messages_through_the_cli() {
+    let bare: Vec<(&str, &str, Value)> = [
+        ("broker", "broker.json", "vectors"),
+        ("replication", "replication.json", "vectors"),
+        ("dnode", "dnode.json", "handshake_vectors"),
+    ]
+    .into_iter()
+    .flat_map(|(protocol, file, section)| {
+        vectors(file)[section]
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|v| v["type"] != "Frame")
+            .map(|v| (protocol, section, v.clone()))
+            .collect::<Vec<_>>()
+    })
+    .collect();
+    assert!(bare.len() > 40, "{} bare vectors", bare.len());
+    for (protocol, section, v) in bare {
+        let name = match (protocol, section) {
+            ("replication", _) => "ProtocolMessage",
+            ("dnode", _) => "Handshake",
+            _ => v["type"].as_str().unwrap(),
+        };
+        let hex = v["hex"].as_str().unwrap();
+        let out = wire(&["decode", protocol, "--message", name, "--hex", hex], b"");
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            v["name"],
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+        assert_eq!(doc["fields"], v["fields"], "{}", v["name"]);
+        let json = serde_json::to_string(&doc).unwrap();
+        let out = wire(
+            &["encode", protocol, "--message", name, "--json", &json],
+            b"",
+        );
+        assert!(
+            out.status.success(),
+            "{}: {}",
+            v["name"],
+            String::from_utf8_lossy(&out.stderr)
+        );
+        if v.get("roundtrip") != Some(&Value::Bool(false)) {
+            assert_eq!(
+                std::str::from_utf8(&out.stdout).unwrap().trim(),
+                hex,
+                "{}",
+                v["name"]
+            );
+        }
+    }
+    let out = wire(
+        &["decode", "chitchat", "--message", "Syn", "--hex", "00"],
+        b"",
+    );
+    assert_eq!(error_of(&out)["code"], "invalid_argument");
+}
+
+/// `wire schema` prints the description every binding is generated from.
+#[test]
+fn schema_lists_every_protocol() {
+    let out = wire(&["schema"], b"");
+    assert!(out.status.success());
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let names: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| p["protocol"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        names,
+        ["dnode", "chitchat", "replication", "broker", "dataexchange"]
+    );
+}

@@ -9,7 +9,7 @@
 use bytes::Bytes;
 use serde_json::{Map, Value};
 
-use crate::{Error, Protocol, Result};
+use crate::{Codec, Error, Protocol, Result};
 
 /// The canonical message document `{"type": type_name, "fields": fields}`.
 pub fn message(type_name: &str, fields: Value) -> Value {
@@ -159,5 +159,94 @@ fn type_name(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// The bare messages (no framing) a protocol decodes and encodes by type name, besides its
+/// frames: dnode's `DmsgHeader` and `Handshake`, replication's `ProtocolMessage`, every broker
+/// message type.
+pub fn bare_message_names(protocol: Protocol) -> Vec<&'static str> {
+    use crate::schema::Describe as _;
+    match protocol {
+        Protocol::Dnode => vec![
+            crate::dnode::DmsgHeader::NAME,
+            crate::dnode::Handshake::NAME,
+        ],
+        Protocol::Replication => vec![crate::replication::ProtocolMessage::NAME],
+        Protocol::Broker => crate::broker::AnyMessage::TYPE_NAMES.to_vec(),
+        Protocol::Chitchat | Protocol::Dataexchange => Vec::new(),
+    }
+}
+
+fn unknown_bare(protocol: Protocol, name: &str) -> Error {
+    let names = bare_message_names(protocol);
+    Error::invalid_argument(
+        protocol,
+        if names.is_empty() {
+            format!("{protocol} has no bare messages (asked for {name:?})")
+        } else {
+            format!(
+                "{name:?} is not a bare {protocol} message (known: {})",
+                names.join(", ")
+            )
+        },
+    )
+}
+
+/// Decode exactly one bare message of type `name` (see [`bare_message_names`]) with `codec`'s
+/// options, and give its canonical JSON.
+pub fn decode_bare(codec: &crate::AnyCodec, name: &str, data: &Bytes) -> Result<Value> {
+    use crate::{dnode, replication, AnyCodec};
+    match codec {
+        AnyCodec::Dnode(c) if name == "DmsgHeader" => match dnode::ops::parse_header(c, data)? {
+            Some((header, len)) if len as usize == data.len() => Ok(dnode::header_to_json(&header)),
+            Some((_, len)) => Err(Error::at(
+                Protocol::Dnode,
+                crate::ErrorKind::TrailingBytes,
+                len as usize,
+                format!("{} bytes after the header", data.len() - len as usize),
+            )),
+            None => Err(Error::incomplete(
+                Protocol::Dnode,
+                data.len(),
+                "input ends inside the header",
+            )),
+        },
+        AnyCodec::Dnode(_) if name == "Handshake" => Ok(dnode::handshake_to_json(
+            &dnode::ops::decode_handshake(data)?,
+        )),
+        AnyCodec::Replication(c) if name == "ProtocolMessage" => {
+            let message = replication::ops::decode_message(c, data)?;
+            Ok(c.to_json(&message))
+        }
+        AnyCodec::Broker(_) => Ok(crate::broker::ops::decode_message(name, data)?.to_json()),
+        other => Err(unknown_bare(other.protocol(), name)),
+    }
+}
+
+/// Encode the bare message of type `name` from its canonical JSON with `codec`'s options.
+pub fn encode_bare(codec: &crate::AnyCodec, name: &str, json: &Value) -> Result<Bytes> {
+    use crate::{broker, dnode, replication, AnyCodec};
+    match codec {
+        AnyCodec::Dnode(c) if name == "DmsgHeader" => {
+            dnode::ops::encode_header(c, &dnode::header_from_json(json)?)
+        }
+        AnyCodec::Dnode(_) if name == "Handshake" => {
+            dnode::ops::encode_handshake(&dnode::handshake_from_json(json)?)
+        }
+        AnyCodec::Replication(c) if name == "ProtocolMessage" => {
+            replication::ops::encode_message(c, &c.from_json(json)?)
+        }
+        AnyCodec::Broker(_) => {
+            let message = broker::AnyMessage::from_json(json)?;
+            if message.type_name() != name {
+                return Err(Error::invalid_argument(
+                    Protocol::Broker,
+                    format!("the JSON is a {}, not a {name}", message.type_name()),
+                ));
+            }
+            broker::ops::encode_message(&message)
+        }
+        other => Err(unknown_bare(other.protocol(), name)),
     }
 }

@@ -287,6 +287,12 @@ impl Suite for Replication {
             } else {
                 let (_, message) = behaviour.split_once("with message ").expect(behaviour);
                 let message: String = serde_json::from_str(message).expect(behaviour);
+                assert_eq!(
+                    common::expected_kind(Self::FILE, "legacy_3x/decode_by_3x", entry),
+                    Some(Self::kind_of(&message)),
+                    "{}: vectors/expectations.json",
+                    name(entry)
+                );
                 Self::check_refused(entry, &bytes, Layout::V3, &message);
             }
             checked += 1;

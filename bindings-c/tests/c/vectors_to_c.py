@@ -3,9 +3,8 @@
 
 One check per line, tab-separated: `<op> <protocol> <name> <args...>` (hex for bytes, compact
 JSON for canonical messages, `-` for an empty value). The expectations (which error kind an
-`invalid` entry must give, which decode-only entries the project refuses) are the same
-mappings core/tests/vectors.rs and core/tests/*_vectors/ apply to the reference's text; the
-vector bytes are copied as they are.
+`invalid` entry must give, which decode-only entries the project refuses) come from
+vectors/expectations.json; the vector bytes are copied as they are.
 
 usage: vectors_to_c.py VECTORS_DIR OUT_FILE
 """
@@ -36,26 +35,23 @@ def load(d, f):
         return json.load(fh)
 
 
+EXPECTATIONS = {}
+
+
+def expectation(file, section, entry):
+    """wire's outcome for an entry, from vectors/expectations.json ({} when none is listed)."""
+    return EXPECTATIONS["files"][file].get(section, {}).get(entry["name"], {})
+
+
+def kind(file, section, entry):
+    """The error kind vectors/expectations.json gives an entry that wire refuses."""
+    listed = expectation(file, section, entry)
+    if "error" not in listed:
+        raise SystemExit(f"{file} {section} {entry['name']}: no expected error")
+    return listed["error"]
+
+
 # --- dnode ---------------------------------------------------------------------------------
-
-def dnode_kind(entry):
-    e = entry.get("codec_expectation", "")
-    if e == "error":
-        return "malformed"
-    if e == "incomplete":
-        return "incomplete"
-    if e.startswith("error-for-single-frame-decode"):
-        return "trailing_bytes"
-    if e.startswith("strict plen framing"):
-        return "malformed"
-    raise SystemExit(f"{entry['name']}: no expectation for {e!r}")
-
-
-DNODE_REJECTED = {
-    "same-dc-two-digits-10", "type-256", "garbage-prefix-resync",
-    "broken-header-then-good-header", "msg-id-overflow-wraps", "payload-len-overflow-truncates",
-}
-
 
 def concat(proto, name, entries, with_header_len):
     all_hex = "".join(e["hex"] for e in entries)
@@ -79,14 +75,14 @@ def dnode(d):
         if e["fields"].get("data") == placeholder:
             emit("DNODE_FLAVOUR", "dnode", e["name"], e["hex"], writer)
     for e in doc["decode_only"]:
-        if e["name"] in DNODE_REJECTED:
+        if expectation("dnode.json", "decode_only", e):
             emit("DNODE_HDR_REJ", "dnode", e["name"], e["hex"])
         else:
             emit("DNODE_HDR", "dnode", e["name"], e["hex"], e["header_len"], message(e), "default")
     for e in doc["invalid"]:
-        kind = dnode_kind(e)
-        emit("REJ", "dnode", e["name"], e["hex"], kind)
-        if kind == "trailing_bytes":
+        k = kind("dnode.json", "invalid", e)
+        emit("REJ", "dnode", e["name"], e["hex"], k)
+        if k == "trailing_bytes":
             emit("DNODE_TRAIL", "dnode", e["name"], e["hex"])
     concat("dnode", "all-vectors-concatenated", [e for e in doc["vectors"] if e["type"] != "stream"], True)
     for e in doc["header_vectors"]:
@@ -94,18 +90,7 @@ def dnode(d):
     for e in doc["handshake_vectors"]:
         emit("HS", "dnode", e["name"], e["hex"], message(e))
     for e in doc["handshake_invalid"]:
-        b = e["reference_behaviour"]
-        if "Truncated" in b:
-            kind = "incomplete"
-        elif "TooManyEntries" in b:
-            kind = "too_large"
-        elif e["name"] == "hs-bad-cap-version":
-            kind = "unsupported_version"
-        elif "BadMagic" in b:
-            kind = "malformed"
-        else:
-            raise SystemExit(f"{e['name']}: {b}")
-        emit("HS_REJ", "dnode", e["name"], e["hex"], kind)
+        emit("HS_REJ", "dnode", e["name"], e["hex"], kind("dnode.json", "handshake_invalid", e))
 
 
 def dnode_live(d):
@@ -126,7 +111,7 @@ def dnode_live(d):
     for e in doc["invalid"]:
         exp = e.get("codec_expectation", "")
         if not exp.startswith("strict plen framing"):
-            emit("REJ", "dnode", e["name"], e["hex"], dnode_kind(e))
+            emit("REJ", "dnode", e["name"], e["hex"], kind("dnode-live.json", "invalid", e))
             continue
         at = re.match(r"\d+", exp.split("error at offset ")[1]).group()
         offsets = "0,73" if "frames at offsets 0 and 73" in exp else "-"
@@ -143,31 +128,6 @@ def dnode_live(d):
 
 # --- chitchat ------------------------------------------------------------------------------
 
-def chitchat_kind(e):
-    b = e.get("reference_behaviour", "")
-    n = len(e["hex"]) // 2
-    name = e["name"]
-    if name in ("ack-dangling-op-tag", "syn-v1-partial-entry"):
-        return "malformed"
-    if name in ("syn-cluster-id-length-ffff", "syn-node-id-length-overrun"):
-        return "too_large"
-    if "invalid protocol version" in b:
-        return "unsupported_version"
-    if "invalid message type" in b and n < 4:
-        return "incomplete"
-    if "buffer too s" in b.lower():
-        return "incomplete"
-    if "invalid utf-8" in b:
-        return "invalid_utf8"
-    if any(m in b for m in [
-        "invalid chitchat magic number", "invalid message type", "Invalid IP version byte",
-        "invalid block type", "failed to decompress block", "without a node op before",
-        "striclty increasing", "Invalid deletion status code",
-    ]):
-        return "malformed"
-    raise SystemExit(f"{name}: no expectation for {b!r}")
-
-
 def chitchat(d):
     doc = load(d, "chitchat.json")
     for e in doc["vectors"]:
@@ -177,21 +137,11 @@ def chitchat(d):
         emit("CC_DEC", "chitchat", e["name"], e["hex"], e["trailing_bytes_ignored"], message(e),
              js({"type": e["type"], "fields": canonical}), e["canonical_hex"])
     for e in doc["invalid"]:
-        emit("REJ", "chitchat", e["name"], e["hex"], chitchat_kind(e))
+        emit("REJ", "chitchat", e["name"], e["hex"], kind("chitchat.json", "invalid", e))
     concat("chitchat", "all-vectors-concatenated", doc["vectors"], False)
 
 
 # --- replication ---------------------------------------------------------------------------
-
-def rep_kind(msg):
-    if msg == "empty message" or msg.startswith("unexpected end of message"):
-        return "incomplete"
-    if msg.startswith("invalid UTF-8"):
-        return "invalid_utf8"
-    if any(msg.startswith(p) for p in ["unknown message tag", "unknown node type", "unknown change type"]):
-        return "malformed"
-    raise SystemExit(f"no expectation for {msg!r}")
-
 
 def replication(d):
     doc = load(d, "replication.json")
@@ -202,7 +152,7 @@ def replication(d):
     for e in doc["invalid"]:
         assert e["error_kind"] == "ProtocolError"
         m = e["error_message"]
-        emit("REP_REFUSE", "replication", e["name"], e["hex"], "7x", rep_kind(m), m)
+        emit("REP_REFUSE", "replication", e["name"], e["hex"], "7x", kind("replication.json", "invalid", e), m)
     legacy = doc["legacy_3x"]
     for e in legacy["vectors"]:
         emit("REP_RT", "replication", e["name"], e["hex"], message(e), "3x")
@@ -214,7 +164,8 @@ def replication(d):
                  js({"type": "ElectionProposal", "fields": fields}))
         else:
             m = json.loads(b.split("with message ", 1)[1])
-            emit("REP_REFUSE", "replication", e["name"], e["hex"], "3x", rep_kind(m), m)
+            k = kind("replication.json", "legacy_3x/decode_by_3x", e)
+            emit("REP_REFUSE", "replication", e["name"], e["hex"], "3x", k, m)
     framing = doc["transport_framing"]
     emit("REP_ACK19", "replication", "tcp_channel_send_ack_vlsn_19", framing["tcp_channel_send_ack_vlsn_19"])
     key = "connect_to_service_ELECTION_then_ElectionResult_m_4"
@@ -242,14 +193,6 @@ def multi_map(v):
     if isinstance(v, list):
         return any(multi_map(x) for x in v)
     return False
-
-
-def broker_kind(e):
-    k = e.get("codec_error_kind") or ""
-    if k.startswith("NeedMoreBytes"):
-        return "incomplete"
-    return {"UnsupportedFramingVersion": "unsupported_version", "FrameTooLarge": "too_large",
-            "Decode": "malformed"}.get(k)
 
 
 def reply_doc(hex_, frame, payload):
@@ -283,15 +226,16 @@ def broker(d):
              "multimap" if multi_map(b.get("reply_payload")) or multi_map(b["reply_frame"]) else "exact")
     for e in doc["invalid"]:
         ref = e["codecs"]["try_decode_framed"]
-        kind = broker_kind(e)
+        listed = expectation("broker.json", "invalid", e)
+        k = listed.get("error")
         rejects = e["codec_rejects"]
-        if rejects and kind:
-            reason = ref["error"]["message"] if kind != "too_large" else "-"
-            emit("REJ", "broker", e["name"], e["hex"], kind)
-            emit("BK_REASON", "broker", e["name"], e["hex"], kind, reason)
-        elif not rejects and kind == "incomplete":
+        if rejects and k:
+            reason = ref["error"]["message"] if k != "too_large" else "-"
+            emit("REJ", "broker", e["name"], e["hex"], k)
+            emit("BK_REASON", "broker", e["name"], e["hex"], k, reason)
+        elif not rejects and k == "incomplete":
             emit("NEED_MORE", "broker", e["name"], e["hex"])
-        elif not rejects and kind is None:
+        elif not rejects and (listed.get("decodes") or k == "trailing_bytes"):
             emit("BK_ACCEPT", "broker", e["name"], e["hex"], ref["consumed"], js(ref["frame"]),
                  "payload" if e["layer"] == "payload" else "-")
         else:
@@ -306,19 +250,6 @@ def broker(d):
 
 
 # --- dataexchange --------------------------------------------------------------------------
-
-def dx_kind(e):
-    b = e.get("reference_behaviour", "")
-    if "ReadTracePayload on that frame" in b:
-        return "invalid_argument"
-    if "io.EOF" in b or "io.ErrUnexpectedEOF" in b:
-        return "incomplete"
-    if "frame too large" in b:
-        return "too_large"
-    if "filename" in b or "trace payload too short" in b:
-        return "malformed"
-    raise SystemExit(f"{e['name']}: no expectation for {b!r}")
-
 
 def described_file(b):
     rest = b.split("filename: ", 1)[1]
@@ -341,11 +272,11 @@ def dataexchange(d):
     for e in doc["vectors"]:
         emit("RT", "dataexchange", e["name"], e["hex"], message(e))
     for e in doc["invalid"]:
-        kind = dx_kind(e)
-        if kind == "invalid_argument":
+        k = kind("dataexchange.json", "invalid", e)
+        if k == "invalid_argument":
             emit("DX_TRACE_REJ", "dataexchange", e["name"], e["hex"])
         else:
-            emit("REJ", "dataexchange", e["name"], e["hex"], kind)
+            emit("REJ", "dataexchange", e["name"], e["hex"], k)
     for e in doc["decode_only"]:
         b = e.get("reference_behaviour", "")
         if " byte(s) left unread" in b:
@@ -358,6 +289,7 @@ def dataexchange(d):
 
 def main():
     d, target = sys.argv[1], sys.argv[2]
+    EXPECTATIONS.update(load(d, "expectations.json"))
     for convert in (dnode, dnode_live, chitchat, replication, broker, dataexchange):
         convert(d)
     with open(target, "w", encoding="utf-8") as fh:

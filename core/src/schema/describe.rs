@@ -33,6 +33,20 @@ pub trait Coded: Sized {
     fn from_value(value: i64) -> Option<Self>;
 }
 
+/// [`Coded`] for an enum with a `u8` wire value: `to` gives it, `from` maps it back.
+macro_rules! coded_u8 {
+    ($t:ty, to: $to:expr, from: $from:expr) => {
+        impl $crate::schema::Coded for $t {
+            fn value(self) -> i64 {
+                i64::from(($to)(self))
+            }
+            fn from_value(value: i64) -> Option<Self> {
+                u8::try_from(value).ok().and_then($from)
+            }
+        }
+    };
+}
+
 macro_rules! scalar {
     ($($t:ty => $ty:ident),* $(,)?) => {$(
         impl FieldType for $t {

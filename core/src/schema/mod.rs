@@ -213,9 +213,22 @@ pub struct Constant {
     /// The name (SCREAMING_SNAKE_CASE).
     pub name: &'static str,
     /// Its value.
-    pub value: u64,
+    pub value: ConstValue,
     /// Its documentation.
     pub doc: &'static str,
+}
+
+/// The value of a constant.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[cfg_attr(feature = "json", derive(serde::Serialize))]
+#[cfg_attr(feature = "json", serde(rename_all = "snake_case"))]
+pub enum ConstValue {
+    /// An unsigned integer.
+    Int(u64),
+    /// A text.
+    Text(&'static str),
+    /// A list of texts.
+    TextList(Vec<&'static str>),
 }
 
 /// Everything one protocol offers.
@@ -280,19 +293,41 @@ mod tests {
         }
     }
 
-    /// A `Coded` enum's values convert both ways as its description lists them.
+    /// Each named value of a `Coded` enum converts both ways; other values only where open.
+    fn coded<T: Coded + Describe + Copy>() {
+        let Kind::Enum { values, open, .. } = T::describe().kind else {
+            panic!("{} is an enum", T::NAME);
+        };
+        for v in &values {
+            let t = T::from_value(v.value).expect("a named value");
+            assert_eq!(t.value(), v.value, "{}", T::NAME);
+        }
+        let unnamed = (0..=255).find(|n| values.iter().all(|v| v.value != *n));
+        if let Some(n) = unnamed {
+            assert_eq!(
+                T::from_value(n).map(Coded::value),
+                open.then_some(n),
+                "{}",
+                T::NAME
+            );
+        }
+        assert!(T::from_value(-1).is_none() && T::from_value(256).is_none());
+    }
+
     #[test]
     fn coded_enums_follow_their_values() {
-        use crate::dnode::DmsgType;
-        let Kind::Enum { values, .. } = DmsgType::describe().kind else {
-            panic!("DmsgType is an enum");
-        };
-        for v in values {
-            let t = DmsgType::from_value(v.value).expect("a named value");
-            assert_eq!((t.value(), t.name()), (v.value, Some(v.name)));
-        }
-        assert_eq!(DmsgType::from_value(200).map(Coded::value), Some(200));
-        assert!(DmsgType::from_value(256).is_none() && DmsgType::from_value(-1).is_none());
+        use crate::{chitchat, dnode, replication};
+        coded::<dnode::DmsgType>();
+        coded::<chitchat::ProtocolVersion>();
+        coded::<chitchat::DeletionStatusMutation>();
+        coded::<replication::NodeType>();
+        coded::<replication::GroupChangeType>();
+    }
+
+    #[test]
+    fn every_protocol_once_in_number_order() {
+        let protocols: Vec<Protocol> = schema().iter().map(|p| p.protocol).collect();
+        assert_eq!(protocols, Protocol::ALL);
     }
 
     /// Every name a protocol's description uses is one of its types, and names are unique.

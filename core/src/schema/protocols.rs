@@ -1,12 +1,14 @@
 //! Each protocol's entry: its types (from their [`Describe`] impls), operations, options and
 //! constants.
 
-use super::{Constant, Describe, Operation, OptionDef, Param, ProtocolSchema, Ty, TypeDef};
-use crate::{broker, dataexchange, dnode, Protocol};
+use super::{
+    ConstValue, Constant, Describe, Operation, OptionDef, Param, ProtocolSchema, Ty, TypeDef,
+};
+use crate::{broker, chitchat, dataexchange, dnode, replication, Protocol};
 
 /// The description of every protocol, in protocol number order.
 pub fn schema() -> Vec<ProtocolSchema> {
-    vec![dnode(), broker(), dataexchange()]
+    vec![dnode(), chitchat(), replication(), broker(), dataexchange()]
 }
 
 fn types<const N: usize>(defs: [TypeDef; N]) -> Vec<TypeDef> {
@@ -51,7 +53,11 @@ fn op_maybe(
 }
 
 fn constant(name: &'static str, value: u64, doc: &'static str) -> Constant {
-    Constant { name, value, doc }
+    Constant {
+        name,
+        value: ConstValue::Int(value),
+        doc,
+    }
 }
 
 fn reference(name: &'static str) -> Ty {
@@ -269,6 +275,124 @@ fn broker() -> ProtocolSchema {
                 broker::MAX_HELLO_BYTES,
                 "Largest body of the first (Hello) frame the broker reads.",
             ),
+        ],
+    }
+}
+
+fn chitchat() -> ProtocolSchema {
+    use chitchat::{
+        ChitchatEnvelope, ChitchatId, ChitchatMessage, DeletionStatusMutation, Delta, Digest,
+        KeyValueMutation, NodeDelta, NodeDigest, ProtocolVersion,
+    };
+    ProtocolSchema {
+        protocol: Protocol::Chitchat,
+        frame: ChitchatEnvelope::NAME,
+        types: types([
+            ProtocolVersion::describe(),
+            DeletionStatusMutation::describe(),
+            ChitchatId::describe(),
+            NodeDigest::describe(),
+            Digest::describe(),
+            KeyValueMutation::describe(),
+            NodeDelta::describe(),
+            Delta::describe(),
+            ChitchatMessage::describe(),
+            ChitchatEnvelope::describe(),
+        ]),
+        operations: vec![],
+        options: vec![OptionDef {
+            name: "version",
+            values: vec![ProtocolVersion::V0.name(), ProtocolVersion::V1.name()],
+            default: ProtocolVersion::default().name().to_owned(),
+            doc: "The protocol version messages are encoded in (decoding reads it from the \
+                  header).",
+        }],
+        constants: vec![
+            constant(
+                "MAX_FRAME_SIZE",
+                chitchat::MAX_FRAME_SIZE,
+                "Default limit of a message: the largest UDP payload.",
+            ),
+            constant(
+                "MAX_DECOMPRESSED_SIZE",
+                chitchat::MAX_DECOMPRESSED_SIZE,
+                "Default limit of a message's decompressed blocks.",
+            ),
+        ],
+    }
+}
+
+fn replication() -> ProtocolSchema {
+    use replication::{GroupChangeType, Layout, NodeType, ProtocolMessage, RepNode};
+    let message = || reference(ProtocolMessage::NAME);
+    ProtocolSchema {
+        protocol: Protocol::Replication,
+        frame: ProtocolMessage::NAME,
+        types: types([
+            NodeType::describe(),
+            GroupChangeType::describe(),
+            RepNode::describe(),
+            ProtocolMessage::describe(),
+        ]),
+        operations: vec![
+            op(
+                "decode_message",
+                "Decode exactly one bare message (no length prefix).",
+                &[("data", Ty::Bytes)],
+                &[("message", message())],
+                true,
+            ),
+            op(
+                "decode_message_prefix",
+                "Decode the bare message at the start of `data`, and the bytes it used.",
+                &[("data", Ty::Bytes)],
+                &[("message", message()), ("used", Ty::U64)],
+                true,
+            ),
+            op(
+                "encode_message",
+                "Encode a bare message (no length prefix).",
+                &[("message", message())],
+                &[("data", Ty::Bytes)],
+                true,
+            ),
+            op(
+                "encode_preamble",
+                "The service-name preamble a connection starts with.",
+                &[("service", Ty::Text)],
+                &[("data", Ty::Bytes)],
+                false,
+            ),
+            op(
+                "decode_preamble",
+                "The service-name preamble at the start of `data`, and the bytes it used.",
+                &[("data", Ty::Bytes)],
+                &[("service", Ty::Text), ("used", Ty::U64)],
+                false,
+            ),
+        ],
+        options: vec![OptionDef {
+            name: "layout",
+            values: vec![Layout::V7.name(), Layout::V3.name()],
+            default: Layout::default().name().to_owned(),
+            doc: "The message layout: noxu-rep 7.x or 3.x.",
+        }],
+        constants: vec![
+            constant(
+                "MAX_FRAME_PAYLOAD",
+                replication::MAX_FRAME_PAYLOAD,
+                "The receivers' largest frame payload (the default limit).",
+            ),
+            Constant {
+                name: "SERVICE_ELECTION",
+                value: ConstValue::Text(replication::SERVICE_ELECTION),
+                doc: "The service that carries `ProtocolMessage` traffic.",
+            },
+            Constant {
+                name: "SERVICE_NAMES",
+                value: ConstValue::TextList(replication::SERVICE_NAMES.to_vec()),
+                doc: "Every service name noxu-rep 7.11.2 registers.",
+            },
         ],
     }
 }

@@ -15,13 +15,10 @@ impl Suite for Chitchat {
     fn expected_error(entry: &Value) -> ErrorKind {
         let behaviour = entry["reference_behaviour"].as_str().unwrap_or_default();
         let len = hex_of(entry, "hex").len();
+        if let Some(kind) = common::decided_kind(Self::FILE, "invalid", entry) {
+            return kind;
+        }
         match name(entry) {
-            // "Buffer too short" inside a block stream that has already ended: no further byte
-            // can complete it.
-            "ack-dangling-op-tag" | "syn-v1-partial-entry" => ErrorKind::Malformed,
-            // A 65,535-byte string cannot fit in a 65,507-byte message (max_frame_size): refused
-            // from its length field, before the bytes arrive.
-            "syn-cluster-id-length-ffff" | "syn-node-id-length-overrun" => ErrorKind::TooLarge,
             _ if behaviour.contains("invalid protocol version") => ErrorKind::UnsupportedVersion,
             _ if behaviour.contains("invalid message type") && len < chitchat::HEADER_LEN => {
                 ErrorKind::Incomplete

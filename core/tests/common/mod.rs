@@ -24,6 +24,26 @@ pub fn load(file: &str) -> Value {
     serde_json::from_str(&text).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
 }
 
+/// wire's expectation for an entry of `section` of `file` (`vectors/expectations.json`):
+/// `{"error": kind, "reason"?}` or `{"decodes": true}`; `None` when the file lists none.
+pub fn expectation(file: &str, section: &str, entry: &Value) -> Option<&'static Value> {
+    static DOC: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    DOC.get_or_init(|| load("expectations.json"))["files"][file][section].get(name(entry))
+}
+
+/// The error kind `vectors/expectations.json` gives an entry, if any.
+pub fn expected_kind(file: &str, section: &str, entry: &Value) -> Option<ErrorKind> {
+    let code = expectation(file, section, entry)?.get("error")?.as_str()?;
+    Some(ErrorKind::from_code(code).unwrap_or_else(|| panic!("{}: kind {code:?}", name(entry))))
+}
+
+/// The kind of an entry where `vectors/expectations.json` records a decision of the project
+/// (an outcome that differs from the reference's, with its reason).
+pub fn decided_kind(file: &str, section: &str, entry: &Value) -> Option<ErrorKind> {
+    expectation(file, section, entry)?.get("reason")?;
+    expected_kind(file, section, entry)
+}
+
 /// Bytes of a vector's `key` hex field.
 pub fn hex_of(entry: &Value, key: &str) -> Vec<u8> {
     let s = entry[key]
@@ -219,6 +239,18 @@ pub fn run<S: Suite>() -> Tally {
         }
     }
     for entry in section(&doc, "invalid") {
+        // The expectations file the other languages' runners read agrees with the kind this
+        // runner derives from the reference's own outcome.
+        let listed = expectation(S::FILE, "invalid", entry)
+            .unwrap_or_else(|| panic!("{}: not in vectors/expectations.json", name(entry)));
+        if listed.get("decodes").is_none() {
+            assert_eq!(
+                expected_kind(S::FILE, "invalid", entry),
+                Some(S::expected_error(entry)),
+                "{}: vectors/expectations.json",
+                name(entry)
+            );
+        }
         S::check_invalid(entry);
         tally.invalid += 1;
     }

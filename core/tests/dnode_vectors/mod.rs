@@ -197,19 +197,11 @@ impl Suite for Dnode {
     /// project's decisions reject are refused, and flags keep their raw value.
     fn check_decode_only(entry: &Value) {
         let bytes = hex_of(entry, "hex");
-        let rejected = [
-            "same-dc-two-digits-10",
-            "type-256",
-            "garbage-prefix-resync",
-            "broken-header-then-good-header",
-            "msg-id-overflow-wraps",
-            "payload-len-overflow-truncates",
-        ];
-        if rejected.contains(&name(entry)) {
+        if let Some(kind) = common::decided_kind(Self::FILE, "decode_only", entry) {
             let e = dnode::parse_header(&bytes).expect_err(name(entry));
-            assert_eq!(e.kind(), ErrorKind::Malformed, "{}: {e}", name(entry));
+            assert_eq!(e.kind(), kind, "{}: {e}", name(entry));
             let e = dnode::decode(&bytes).expect_err(name(entry));
-            assert_eq!(e.kind(), ErrorKind::Malformed, "{}: {e}", name(entry));
+            assert_eq!(e.kind(), kind, "{}: {e}", name(entry));
             return;
         }
         let (header, len) = dnode::parse_header(&bytes)
@@ -260,19 +252,27 @@ impl Suite for Dnode {
         }
         for entry in common::section(doc, "handshake_invalid") {
             let behaviour = entry["reference_behaviour"].as_str().unwrap();
-            let expected = if behaviour.contains("Truncated") {
-                ErrorKind::Incomplete
-            } else if behaviour.contains("TooManyEntries") {
-                ErrorKind::TooLarge
-            } else if name(entry) == "hs-bad-cap-version" {
-                ErrorKind::UnsupportedVersion
-            } else if behaviour.contains("BadMagic") {
-                ErrorKind::Malformed
-            } else {
-                panic!("{}: {behaviour}", name(entry))
-            };
+            let derived =
+                if let Some(kind) = common::decided_kind(Self::FILE, "handshake_invalid", entry) {
+                    kind
+                } else if behaviour.contains("Truncated") {
+                    ErrorKind::Incomplete
+                } else if behaviour.contains("TooManyEntries") {
+                    ErrorKind::TooLarge
+                } else if behaviour.contains("BadMagic") {
+                    ErrorKind::Malformed
+                } else {
+                    panic!("{}: {behaviour}", name(entry))
+                };
+            let expected = common::expected_kind(Self::FILE, "handshake_invalid", entry);
+            assert_eq!(
+                expected,
+                Some(derived),
+                "{}: vectors/expectations.json",
+                name(entry)
+            );
             let e = dnode::Handshake::decode(&hex_of(entry, "hex")).expect_err(name(entry));
-            assert_eq!(e.kind(), expected, "{}: {e}", name(entry));
+            assert_eq!(e.kind(), derived, "{}: {e}", name(entry));
             n += 1;
         }
         assert_eq!(n, 1 + 2 + 4 + 8, "dnode.json extra sections changed");
