@@ -9,21 +9,6 @@
  */
 export declare const __napiBindingTarget: 'native' | 'wasm32-wasi' | 'wasm32-wasip1'
 
-/** Decode a bare replication message or preamble of `kind` from `input` onto the tape. */
-export declare function bareDecode(kind: string, input: Uint8Array): number
-
-/**
- * Encode the bare message or preamble of `kind` JS wrote (`words` tape words, `blob` bytes)
- * into the registered scratch at `at` (results as `encode`).
- */
-export declare function bareEncode(kind: string, words: number, blob: number, at: number): number
-
-/** Parse the canonical JSON of a bare replication message onto the tape. */
-export declare function bareFromJson(kind: string, json: string): number
-
-/** Canonical JSON of a bare replication message. */
-export declare function bareToJson(kind: string, words: number, blob: number): string | null
-
 /** Parse canonical JSON text onto the tape. */
 export declare function codecFromJson(codec: number, json: string): number
 
@@ -78,9 +63,6 @@ export declare function registeredGeneration(): number
 export declare function releaseCodec(codec: number): void
 
 export declare function releaseDecoder(decoder: number): void
-
-/** The definitions of the protocols `lib/generated.js` does not describe yet (JSON). */
-export declare function schema(): string
 
 /** Move the last encoding that did not fit into `dst` (exactly its size). */
 export declare function takeEncoded(dst: Uint8Array): number

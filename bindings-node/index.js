@@ -835,10 +835,6 @@ function __napiStampBindingTarget(exportsObject, target) {
 // linked import resolves to `undefined`.
 module.exports.__napiBindingTarget = __napiStampBindingTarget(nativeBinding, __napiLoadedBindingTarget)
 module.exports = nativeBinding
-module.exports.bareDecode = nativeBinding.bareDecode
-module.exports.bareEncode = nativeBinding.bareEncode
-module.exports.bareFromJson = nativeBinding.bareFromJson
-module.exports.bareToJson = nativeBinding.bareToJson
 module.exports.codecFromJson = nativeBinding.codecFromJson
 module.exports.codecToJson = nativeBinding.codecToJson
 module.exports.decoderBuffered = nativeBinding.decoderBuffered
@@ -854,5 +850,4 @@ module.exports.registerBuffers = nativeBinding.registerBuffers
 module.exports.registeredGeneration = nativeBinding.registeredGeneration
 module.exports.releaseCodec = nativeBinding.releaseCodec
 module.exports.releaseDecoder = nativeBinding.releaseDecoder
-module.exports.schema = nativeBinding.schema
 module.exports.takeEncoded = nativeBinding.takeEncoded

@@ -107,7 +107,7 @@ const payload = Buffer.alloc(64, 0x61);
 }
 // chitchat: no JS implementation exists to compare with; absolute times only.
 {
-  const msg = { type: 'Ack', version: 'V0', delta: { nodeDeltas: [] } };
+  const msg = { version: 'V0', message: { type: 'Ack', delta: { nodeDeltas: [] } } };
   const one = wire.chitchat.encode(msg);
   const batch = Buffer.concat(Array.from({ length: BATCH }, () => one));
   row('chitchat', 'decode 1 frame', () => wire.chitchat.decode(one), null);

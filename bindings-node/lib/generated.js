@@ -32,6 +32,58 @@ const SCHEMA = {
     ],
     constants: { MAX_FRAME_SIZE: 268435456, DMSG_FLAG_ENCRYPTED: 1, DMSG_FLAG_COMPRESSED: 2, },
   },
+  chitchat: {
+    frame: "ChitchatEnvelope",
+    types: {
+      "ProtocolVersion": { enum: [[0, "V0"], [1, "V1"]], open: false, width: 'u8' },
+      "DeletionStatusMutation": { enum: [[0, "Set"], [1, "Delete"], [2, "DeleteAfterTtl"]], open: false, width: 'u8' },
+      "ChitchatId": { record: [["nodeId", 'string'], ["generationId", 'u64'], ["gossipAdvertiseAddr", 'string']] },
+      "NodeDigest": { record: [["heartbeat", 'u64'], ["lastGcVersion", 'u64'], ["maxVersion", 'u64']] },
+      "Digest": { record: [["nodeDigests", { list: { ref: "NodeDigestEntry" } }]] },
+      "KeyValueMutation": { record: [["key", 'string'], ["value", 'string'], ["version", 'u64'], ["status", { enum: "DeletionStatusMutation" }]] },
+      "NodeDelta": { record: [["chitchatId", { ref: "ChitchatId" }], ["fromVersionExcluded", 'u64'], ["lastGcVersion", 'u64'], ["keyValues", { list: { ref: "KeyValueMutation" } }], ["maxVersion", 'u64']] },
+      "Delta": { record: [["nodeDeltas", { list: { ref: "NodeDelta" } }]] },
+      "ChitchatMessage": { union: [
+      ["Syn", [["clusterId", 'string'], ["digest", { ref: "Digest" }]]],
+      ["SynAck", [["digest", { ref: "Digest" }], ["delta", { ref: "Delta" }]]],
+      ["Ack", [["delta", { ref: "Delta" }]]],
+      ["BadCluster", []]] },
+      "ChitchatEnvelope": { record: [["version", { enum: "ProtocolVersion" }], ["message", { ref: "ChitchatMessage" }]] },
+      "NodeDigestEntry": { record: [["chitchatId", { ref: "ChitchatId" }], ["heartbeat", 'u64'], ["lastGcVersion", 'u64'], ["maxVersion", 'u64']] },
+    },
+    operations: [
+    ],
+    constants: { MAX_FRAME_SIZE: 65507, MAX_DECOMPRESSED_SIZE: 76644352, },
+  },
+  replication: {
+    frame: "ProtocolMessage",
+    types: {
+      "NodeType": { enum: [[0, "Electable"], [1, "Monitor"], [2, "Secondary"], [3, "Arbiter"]], open: false, width: 'u8' },
+      "GroupChangeType": { enum: [[0, "Add"], [1, "Remove"], [2, "Update"]], open: false, width: 'u8' },
+      "RepNode": { record: [["name", 'string'], ["nodeType", { enum: "NodeType" }], ["host", 'string'], ["port", 'u16'], ["nodeId", 'u32']] },
+      "ProtocolMessage": { union: [
+      ["Handshake", [["nodeName", 'string'], ["groupName", 'string'], ["nodeType", { enum: "NodeType" }]]],
+      ["HandshakeResponse", [["accepted", 'bool'], ["reason", { option: 'string' }]]],
+      ["Heartbeat", [["masterVlsn", 'u64'], ["timestampMs", 'u64']]],
+      ["HeartbeatResponse", [["replicaVlsn", 'u64'], ["timestampMs", 'u64']]],
+      ["LogEntry", [["vlsn", 'u64'], ["entryType", 'u8'], ["data", 'bytes']]],
+      ["Ack", [["vlsn", 'u64']]],
+      ["GroupChange", [["changeType", { enum: "GroupChangeType" }], ["node", { ref: "RepNode" }]]],
+      ["GroupChangeResponse", [["accepted", 'bool']]],
+      ["ElectionProposal", [["nodeName", 'string'], ["vlsn", 'u64'], ["priority", 'u32'], ["term", 'u64'], ["dtvlsn", { option: 'u64' }]]],
+      ["ElectionVote", [["voter", 'string'], ["granted", 'bool'], ["term", 'u64']]],
+      ["ElectionResult", [["master", 'string'], ["term", 'u64']]],
+      ["Shutdown", [["reason", 'string']]]] },
+    },
+    operations: [
+      ["decodeMessage", [["data", 'bytes']], [["message", { ref: "ProtocolMessage" }]], true, false],
+      ["decodeMessagePrefix", [["data", 'bytes']], [["message", { ref: "ProtocolMessage" }], ["used", 'u64']], true, false],
+      ["encodeMessage", [["message", { ref: "ProtocolMessage" }]], [["data", 'bytes']], true, false],
+      ["encodePreamble", [["service", 'string']], [["data", 'bytes']], false, false],
+      ["decodePreamble", [["data", 'bytes']], [["service", 'string'], ["used", 'u64']], false, false],
+    ],
+    constants: { MAX_FRAME_PAYLOAD: 67108864, SERVICE_ELECTION: "ELECTION", SERVICE_NAMES: ["ELECTION", "ADMIN", "RESTORE", "PEER_FEEDER", "REP_SYNCUP"], },
+  },
   broker: {
     frame: "Framed",
     types: {

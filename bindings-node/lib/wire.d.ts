@@ -121,6 +121,127 @@ export declare const dnode: ProtocolApi<dnode.Message, dnode.Options> & {
   readonly DMSG_FLAG_COMPRESSED: number
 }
 
+export declare namespace chitchat {
+  /** `ProtocolVersion`: only the digest encoding differs. */
+  type ProtocolVersion = "V0" | "V1"
+  /** `DeletionStatusMutation` (status byte). */
+  type DeletionStatusMutation = "Set" | "Delete" | "DeleteAfterTtl"
+  /** `ChitchatId`. Its order (derived, as in the crate) is the digest's wire order: node_id */
+  interface ChitchatId {
+    nodeId: string
+    generationId: bigint
+    gossipAdvertiseAddr: string
+  }
+  /** `NodeDigest`: what a peer knows of one node. */
+  interface NodeDigest {
+    heartbeat: bigint
+    lastGcVersion: bigint
+    maxVersion: bigint
+  }
+  /** `Digest`: one entry per node, in `ChitchatId` order. */
+  interface Digest {
+    nodeDigests: Array<NodeDigestEntry>
+  }
+  /** `KeyValueMutation`. */
+  interface KeyValueMutation {
+    key: string
+    value: string
+    version: bigint
+    status: DeletionStatusMutation
+  }
+  /** `NodeDelta`: the updates of one node. */
+  interface NodeDelta {
+    chitchatId: ChitchatId
+    fromVersionExcluded: bigint
+    lastGcVersion: bigint
+    keyValues: Array<KeyValueMutation>
+    maxVersion: bigint
+  }
+  /** `Delta`: node updates in send order. */
+  interface Delta {
+    nodeDeltas: Array<NodeDelta>
+  }
+  /** `ChitchatMessage`: the steps of the scuttlebutt handshake. */
+  type ChitchatMessage =
+    | { type: "Syn"; clusterId: string; digest: Digest }
+    | { type: "SynAck"; digest: Digest; delta: Delta }
+    | { type: "Ack"; delta: Delta }
+    | { type: "BadCluster" }
+  /** `ChitchatEnvelope`: one message with the protocol version of its header. */
+  interface ChitchatEnvelope {
+    version: ProtocolVersion
+    message: ChitchatMessage
+  }
+  /** An entry of a map from ChitchatId to NodeDigest. */
+  interface NodeDigestEntry {
+    chitchatId: ChitchatId
+    heartbeat: bigint
+    lastGcVersion: bigint
+    maxVersion: bigint
+  }
+  /** The codec's options. */
+  interface Options extends Limits { version?: 'V0' | 'V1' }
+  /** A frame as decode returns it. */
+  type Message = ChitchatEnvelope
+}
+export declare const chitchat: ProtocolApi<chitchat.Message, chitchat.Options> & {
+  /** Default limit of a message: the largest UDP payload. */
+  readonly MAX_FRAME_SIZE: number
+  /** Default limit of a message's decompressed blocks. */
+  readonly MAX_DECOMPRESSED_SIZE: number
+}
+
+export declare namespace replication {
+  /** A node's role in the group (noxu-rep `NodeType`). */
+  type NodeType = "Electable" | "Monitor" | "Secondary" | "Arbiter"
+  /** The kind of membership change (noxu-rep `GroupChangeType`). */
+  type GroupChangeType = "Add" | "Remove" | "Update"
+  /** The wire part of noxu-rep's `RepNode`. Its capacity fields (`read_capacity_pct`, */
+  interface RepNode {
+    name: string
+    nodeType: NodeType
+    host: string
+    port: number
+    nodeId: number
+  }
+  /** One replication message (noxu-rep `ProtocolMessage`), with the crate's variant and field */
+  type ProtocolMessage =
+    | { type: "Handshake"; nodeName: string; groupName: string; nodeType: NodeType }
+    | { type: "HandshakeResponse"; accepted: boolean; reason?: string | null }
+    | { type: "Heartbeat"; masterVlsn: bigint; timestampMs: bigint }
+    | { type: "HeartbeatResponse"; replicaVlsn: bigint; timestampMs: bigint }
+    | { type: "LogEntry"; vlsn: bigint; entryType: number; data: Buffer }
+    | { type: "Ack"; vlsn: bigint }
+    | { type: "GroupChange"; changeType: GroupChangeType; node: RepNode }
+    | { type: "GroupChangeResponse"; accepted: boolean }
+    | { type: "ElectionProposal"; nodeName: string; vlsn: bigint; priority: number; term: bigint; dtvlsn?: bigint | null }
+    | { type: "ElectionVote"; voter: string; granted: boolean; term: bigint }
+    | { type: "ElectionResult"; master: string; term: bigint }
+    | { type: "Shutdown"; reason: string }
+  /** The codec's options. */
+  interface Options extends Limits { layout?: '7x' | '3x' }
+  /** A frame as decode returns it. */
+  type Message = ProtocolMessage
+}
+export declare const replication: ProtocolApi<replication.Message, replication.Options> & {
+  /** Decode exactly one bare message (no length prefix). */
+  decodeMessage(data: Uint8Array, options?: replication.Options): replication.ProtocolMessage
+  /** Decode the bare message at the start of `data`, and the bytes it used. */
+  decodeMessagePrefix(data: Uint8Array, options?: replication.Options): { message: replication.ProtocolMessage; used: bigint }
+  /** Encode a bare message (no length prefix). */
+  encodeMessage(message: replication.ProtocolMessage, options?: replication.Options): Buffer
+  /** The service-name preamble a connection starts with. */
+  encodePreamble(service: string): Buffer
+  /** The service-name preamble at the start of `data`, and the bytes it used. */
+  decodePreamble(data: Uint8Array): { service: string; used: bigint }
+  /** The receivers' largest frame payload (the default limit). */
+  readonly MAX_FRAME_PAYLOAD: number
+  /** The service that carries `ProtocolMessage` traffic. */
+  readonly SERVICE_ELECTION: string
+  /** Every service name noxu-rep 7.11.2 registers. */
+  readonly SERVICE_NAMES: ReadonlyArray<string>
+}
+
 export declare namespace broker {
   type FrameKind = "FRAME_KIND_REQUEST" | "FRAME_KIND_RESPONSE" | "FRAME_KIND_EVENT" | "FRAME_KIND_CANCEL" | number
   type PayloadEncoding = "PAYLOAD_ENCODING_NONE" | "PAYLOAD_ENCODING_ZSTD" | "PAYLOAD_ENCODING_SNAPPY" | "PAYLOAD_ENCODING_LZ4" | number
@@ -427,99 +548,6 @@ export declare const dataexchange: ProtocolApi<dataexchange.Message, dataexchang
   readonly TYPE_FILE: number
   /** `TypeTrace`'s type number. */
   readonly TYPE_TRACE: number
-}
-
-export declare namespace chitchat {
-  /** Codes by name. */
-  type ProtocolVersion = "V0" | "V1"
-  /** Codes by name. */
-  type DeletionStatusMutation = "Set" | "Delete" | "DeleteAfterTtl"
-  interface ChitchatId {
-    nodeId: string
-    generationId: bigint
-    gossipAdvertiseAddr: string
-  }
-  interface NodeDigest {
-    heartbeat: bigint
-    lastGcVersion: bigint
-    maxVersion: bigint
-  }
-  interface NodeDigestEntry {
-    chitchatId: ChitchatId
-    heartbeat: bigint
-    lastGcVersion: bigint
-    maxVersion: bigint
-  }
-  interface Digest {
-    nodeDigests: Array<NodeDigestEntry>
-  }
-  interface Delta {
-    nodeDeltas: Array<NodeDelta>
-  }
-  interface NodeDelta {
-    chitchatId: ChitchatId
-    fromVersionExcluded: bigint
-    lastGcVersion: bigint
-    keyValues: Array<KeyValueMutation>
-    maxVersion: bigint
-  }
-  interface KeyValueMutation {
-    key: string
-    value: string
-    version: bigint
-    status: DeletionStatusMutation
-  }
-  type ChitchatMessage =
-    | { type: "Syn"; clusterId: string; digest: Digest }
-    | { type: "SynAck"; digest: Digest; delta: Delta }
-    | { type: "Ack"; delta: Delta }
-    | { type: "BadCluster" }
-  type ChitchatEnvelope = { version: ProtocolVersion } & ChitchatMessage
-  /** The codec's options. */
-  interface Options extends Limits { version?: 'V0' | 'V1' }
-  /** A frame as decode returns it. */
-  type Message = ChitchatEnvelope
-}
-export declare const chitchat: ProtocolApi<chitchat.Message, chitchat.Options>
-
-export declare namespace replication {
-  /** Codes by name. */
-  type NodeType = "Electable" | "Monitor" | "Secondary" | "Arbiter"
-  /** Codes by name. */
-  type GroupChangeType = "Add" | "Remove" | "Update"
-  interface RepNode {
-    name: string
-    nodeType: NodeType
-    host: string
-    port: number
-    nodeId: number
-  }
-  type ProtocolMessage =
-    | { type: "Handshake"; nodeName: string; groupName: string; nodeType: NodeType }
-    | { type: "HandshakeResponse"; accepted: boolean; reason?: string | null }
-    | { type: "Heartbeat"; masterVlsn: bigint; timestampMs: bigint }
-    | { type: "HeartbeatResponse"; replicaVlsn: bigint; timestampMs: bigint }
-    | { type: "LogEntry"; vlsn: bigint; entryType: number; data: Buffer }
-    | { type: "Ack"; vlsn: bigint }
-    | { type: "GroupChange"; changeType: GroupChangeType; node: RepNode }
-    | { type: "GroupChangeResponse"; accepted: boolean }
-    | { type: "ElectionProposal"; nodeName: string; vlsn: bigint; priority: number; term: bigint; dtvlsn?: bigint | null }
-    | { type: "ElectionVote"; voter: string; granted: boolean; term: bigint }
-    | { type: "ElectionResult"; master: string; term: bigint }
-    | { type: "Shutdown"; reason: string }
-  /** The codec's options. */
-  interface Options extends Limits { layout?: '7x' | '3x' }
-  /** A frame as decode returns it. */
-  type Message = ProtocolMessage
-}
-export declare const replication: ProtocolApi<replication.Message, replication.Options> & {
-  decodeMessage(buf: Uint8Array, options?: replication.Options): replication.ProtocolMessage
-  decodeMessagePrefix(buf: Uint8Array, options?: replication.Options): { message: replication.ProtocolMessage; used: number }
-  encodeMessage(msg: replication.ProtocolMessage, options?: replication.Options): Buffer
-  messageToJSON(msg: replication.ProtocolMessage, options?: replication.Options): CanonicalJSON
-  messageFromJSON(json: CanonicalJSON, options?: replication.Options): replication.ProtocolMessage
-  encodePreamble(service: string): Buffer
-  decodePreamble(buf: Uint8Array): { service: string; used: number }
 }
 
 /** Best-effort protocol guess from a stream's first bytes. */

@@ -12,9 +12,7 @@ const generated = require('./generated.js');
 
 const NEED_SPACE = -1;
 const FAILED = -2;
-const { PROTOCOLS, ERROR_CODES } = generated;
-// The protocols the core's schema does not describe yet come from the addon (src/types.rs).
-const SCHEMA = { ...JSON.parse(native.schema()), ...generated.SCHEMA };
+const { PROTOCOLS, ERROR_CODES, SCHEMA } = generated;
 
 // ---- errors ------------------------------------------------------------------------------
 
@@ -288,14 +286,6 @@ class Protocol {
       });
       return () => variants[T[P++]]();
     }
-    if (def.headed) {
-      const heads = this.fieldReaders(def.headed);
-      const body = this.types[def.body.ref].union;
-      const variants = body.map(([type, fields]) =>
-        objectBuilder(def.headed.map(([n]) => n), fields.map(([n]) => n), this.fieldReaders(fields), [`type: ${JSON.stringify(type)}`]));
-      if (heads.length !== 1) throw new Error('one head field is supported');
-      return () => { const h = heads[0](); return variants[T[P++]](h); };
-    }
     if (def.oneof) {
       const members = def.oneof.map(([member, kind]) => [member, this.reader(kind)]);
       return () => { const [member, read] = members[T[P++]]; return { [member]: read() }; };
@@ -373,18 +363,16 @@ class Protocol {
         throw new TypeError(`${name}: expected an object, got ${describe(v)}`);
       }
     };
-    if (def.record) return compileWriter(object, [], [[null, this.fieldWriters(name, def.record)]], null);
-    if (def.union || def.wrapper || def.headed) {
-      const union = def.union || (def.headed && this.types[def.body.ref].union);
-      const list = union
-        ? union.map(([type, fields]) => [type, this.fieldWriters(`${name}.${type}`, fields)])
+    if (def.record) return compileWriter(object, [[null, this.fieldWriters(name, def.record)]], null);
+    if (def.union || def.wrapper) {
+      const list = def.union
+        ? def.union.map(([type, fields]) => [type, this.fieldWriters(`${name}.${type ?? 'type number'}`, fields)])
         : def.wrapper.map(([type, kind]) => [type, this.fieldWriters(type, this.recordFields(kind))]);
-      const heads = def.headed ? this.fieldWriters(name, def.headed) : [];
       const badType = (type) => {
         const names = list.map(([t]) => (t === null ? 'a type number' : t));
         throw new TypeError(`${name}: type ${JSON.stringify(type)} is not one of ${names.join(', ')}`);
       };
-      return compileWriter(object, heads, list, badType);
+      return compileWriter(object, list, badType);
     }
     if (def.oneof) {
       const members = def.oneof.map(([member, kind]) => [member, this.writer(kind, `${name}.${member}`)]);
@@ -406,9 +394,9 @@ class Protocol {
 // ---- writing tapes -----------------------------------------------------------------------
 
 /** A writer for a record (`variants` = [[null, fields]], `badType` null) or a union (checks
- * the `type` first, then writes the heads, the variant index and the variant's fields); each
+ * the `type` first, then writes the variant index and the variant's fields); each
  * field is `[name, writer]`. */
-function compileWriter(object, heads, variants, badType) {
+function compileWriter(object, variants, badType) {
   const args = ['object', 'word', 'badType'];
   const values = [object, word, badType];
   const call = ([n, w]) => {
@@ -425,7 +413,6 @@ function compileWriter(object, heads, variants, badType) {
     const numeric = variants.findIndex(([type]) => type === null);
     body += numeric < 0 ? 'default: badType(v.type);\n}\n'
       : `default: if (typeof v.type === 'number') i = ${numeric}; else badType(v.type);\n}\n`;
-    body += heads.map(call).join('\n');
     body += '\nword(i);\nswitch (i) {\n';
     variants.forEach(([, fields], i) => { body += `case ${i}: ${fields.map(call).join(' ')} break;\n`; });
     body += '}';
@@ -806,7 +793,7 @@ function protocolApi(name) {
       return read(EMPTY, EMPTY_AB);
     },
   };
-  const { operations = [], constants = {} } = SCHEMA[name];
+  const { operations, constants } = SCHEMA[name];
   operations.forEach((op, index) => { api[op[0]] = operation(proto, index, op, withCodec); });
   Object.assign(api, constants);
   return { api, proto };
@@ -833,86 +820,11 @@ function operation(proto, index, [name, args, returns, takesOptions, optional], 
   };
 }
 
-/** Replication's bare messages: `kind` as `bareDecode` in src/lib.rs. */
-function bare(proto, kind, typeName) {
-  const reader = typeName && proto.refReader(typeName);
-  const writer = typeName && proto.refWriter(typeName);
-  return {
-    decode(buf, after) {
-      const input = asBuffer(buf, `${proto.name}.decode`);
-      ensureRegistered();
-      filled(native.bareDecode(kind, input));
-      setInput(input, input.buffer);
-      P = 0;
-      try {
-        return after ? after() : reader();
-      } finally {
-        clearInput();
-      }
-    },
-    encode(value) {
-      toTape(writer, value);
-      ensureRegistered();
-      return encoded(native.bareEncode(kind, WP, BP, POOL_AT));
-    },
-    toJSON(value) {
-      toTape(writer, value);
-      ensureRegistered();
-      const text = native.bareToJson(kind, WP, BP);
-      if (text === null || text === undefined) throw nativeError();
-      return parseJSON(text);
-    },
-    fromJSON(obj) {
-      ensureRegistered();
-      filled(native.bareFromJson(kind, stringifyJSON(obj)));
-      clearInput();
-      P = 0;
-      return reader();
-    },
-  };
-}
-
-function layoutOf(options) {
-  const layout = options && options.layout !== undefined ? options.layout : '7x';
-  if (layout !== '7x' && layout !== '3x') throw new RangeError(`layout: ${JSON.stringify(layout)} is not "7x" or "3x"`);
-  return layout;
-}
-
 const dnode = protocolApi('dnode').api;
+const chitchat = protocolApi('chitchat').api;
+const replication = protocolApi('replication').api;
 const broker = protocolApi('broker').api;
 const dataexchange = protocolApi('dataexchange').api;
-const chitchat = protocolApi('chitchat').api;
-
-const replication = (() => {
-  const { api, proto } = protocolApi('replication');
-  const message = (options) => bare(proto, layoutOf(options), 'ProtocolMessage');
-  const preamble = bare(proto, 'preamble', null);
-  const stringWriter = primitiveWriter('string', 'service');
-  return Object.assign(api, {
-    decodeMessage: (buf, options) => message(options).decode(buf),
-    /** Lenient bare decode (the reference's): `{message, used}`, bytes after it ignored. */
-    decodeMessagePrefix(buf, options) {
-      return bare(proto, `${layoutOf(options)}.prefix`, 'ProtocolMessage').decode(buf, () => {
-        const used = T[P++];
-        return { message: proto.refReader('ProtocolMessage')(), used };
-      });
-    },
-    encodeMessage: (msg, options) => message(options).encode(msg),
-    messageToJSON: (msg, options) => message(options).toJSON(msg),
-    messageFromJSON: (obj, options) => message(options).fromJSON(obj),
-    decodePreamble(buf) {
-      return preamble.decode(buf, () => {
-        const used = T[P++];
-        return { service: readString(), used };
-      });
-    },
-    encodePreamble(service) {
-      toTape(stringWriter, service);
-      ensureRegistered();
-      return encoded(native.bareEncode('preamble', WP, BP, POOL_AT));
-    },
-  });
-})();
 
 /** Best-effort protocol guess from a stream's first bytes: a protocol name or null. */
 function detect(prefix) {

@@ -11,11 +11,11 @@ use crate::tape::{arg, done, wrong_codec, Reader, Take, Tape, Writer};
 
 impl Tape for wire_core::dnode::DmsgType {
     fn put(&self, w: &mut Writer) {
-        w.word(self.code() as u32);
+        w.word(EnumCode::code(*self) as u32);
     }
     fn take(r: &mut Reader) -> Take<Self> {
         let v = r.word()?;
-        Self::from_code(i64::from(v)).ok_or_else(|| format!("{v} is not a DmsgType value"))
+        <Self as EnumCode>::from_code(i64::from(v)).ok_or_else(|| format!("{v} is not a DmsgType value"))
     }
 }
 
@@ -96,6 +96,290 @@ impl Tape for wire_core::dnode::Handshake {
     fn take(r: &mut Reader) -> Take<Self> {
         Ok(Self {
             capabilities: Tape::take(r)?,
+        })
+    }
+}
+
+// ---- chitchat ----
+
+impl Tape for wire_core::chitchat::ProtocolVersion {
+    fn put(&self, w: &mut Writer) {
+        w.word(EnumCode::code(*self) as u32);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        let v = r.word()?;
+        <Self as EnumCode>::from_code(i64::from(v)).ok_or_else(|| format!("{v} is not a ProtocolVersion value"))
+    }
+}
+
+impl Tape for wire_core::chitchat::DeletionStatusMutation {
+    fn put(&self, w: &mut Writer) {
+        w.word(EnumCode::code(*self) as u32);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        let v = r.word()?;
+        <Self as EnumCode>::from_code(i64::from(v)).ok_or_else(|| format!("{v} is not a DeletionStatusMutation value"))
+    }
+}
+
+impl Tape for wire_core::chitchat::ChitchatId {
+    fn put(&self, w: &mut Writer) {
+        self.node_id.put(w);
+        self.generation_id.put(w);
+        self.gossip_advertise_addr.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            node_id: Tape::take(r)?,
+            generation_id: Tape::take(r)?,
+            gossip_advertise_addr: Tape::take(r)?,
+        })
+    }
+}
+
+impl Tape for wire_core::chitchat::NodeDigest {
+    fn put(&self, w: &mut Writer) {
+        self.heartbeat.put(w);
+        self.last_gc_version.put(w);
+        self.max_version.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            heartbeat: Tape::take(r)?,
+            last_gc_version: Tape::take(r)?,
+            max_version: Tape::take(r)?,
+        })
+    }
+}
+
+impl Tape for wire_core::chitchat::Digest {
+    fn put(&self, w: &mut Writer) {
+        self.node_digests.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            node_digests: Tape::take(r)?,
+        })
+    }
+}
+
+impl Tape for wire_core::chitchat::KeyValueMutation {
+    fn put(&self, w: &mut Writer) {
+        self.key.put(w);
+        self.value.put(w);
+        self.version.put(w);
+        self.status.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            key: Tape::take(r)?,
+            value: Tape::take(r)?,
+            version: Tape::take(r)?,
+            status: Tape::take(r)?,
+        })
+    }
+}
+
+impl Tape for wire_core::chitchat::NodeDelta {
+    fn put(&self, w: &mut Writer) {
+        self.chitchat_id.put(w);
+        self.from_version_excluded.put(w);
+        self.last_gc_version.put(w);
+        self.key_values.put(w);
+        self.max_version.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            chitchat_id: Tape::take(r)?,
+            from_version_excluded: Tape::take(r)?,
+            last_gc_version: Tape::take(r)?,
+            key_values: Tape::take(r)?,
+            max_version: Tape::take(r)?,
+        })
+    }
+}
+
+impl Tape for wire_core::chitchat::Delta {
+    fn put(&self, w: &mut Writer) {
+        self.node_deltas.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            node_deltas: Tape::take(r)?,
+        })
+    }
+}
+
+impl Tape for wire_core::chitchat::ChitchatMessage {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            Self::Syn { cluster_id, digest } => {
+                w.word(0);
+                cluster_id.put(w);
+                digest.put(w);
+            }
+            Self::SynAck { digest, delta } => {
+                w.word(1);
+                digest.put(w);
+                delta.put(w);
+            }
+            Self::Ack { delta } => {
+                w.word(2);
+                delta.put(w);
+            }
+            Self::BadCluster {  } => {
+                w.word(3);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(match r.word()? {
+            0 => Self::Syn { cluster_id: Tape::take(r)?, digest: Tape::take(r)? },
+            1 => Self::SynAck { digest: Tape::take(r)?, delta: Tape::take(r)? },
+            2 => Self::Ack { delta: Tape::take(r)? },
+            3 => Self::BadCluster {  },
+            n => return Err(format!("ChitchatMessage: no variant {n}")),
+        })
+    }
+}
+
+impl Tape for wire_core::chitchat::ChitchatEnvelope {
+    fn put(&self, w: &mut Writer) {
+        self.version.put(w);
+        self.message.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            version: Tape::take(r)?,
+            message: Tape::take(r)?,
+        })
+    }
+}
+
+// ---- replication ----
+
+impl Tape for wire_core::replication::NodeType {
+    fn put(&self, w: &mut Writer) {
+        w.word(EnumCode::code(*self) as u32);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        let v = r.word()?;
+        <Self as EnumCode>::from_code(i64::from(v)).ok_or_else(|| format!("{v} is not a NodeType value"))
+    }
+}
+
+impl Tape for wire_core::replication::GroupChangeType {
+    fn put(&self, w: &mut Writer) {
+        w.word(EnumCode::code(*self) as u32);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        let v = r.word()?;
+        <Self as EnumCode>::from_code(i64::from(v)).ok_or_else(|| format!("{v} is not a GroupChangeType value"))
+    }
+}
+
+impl Tape for wire_core::replication::RepNode {
+    fn put(&self, w: &mut Writer) {
+        self.name.put(w);
+        self.node_type.put(w);
+        self.host.put(w);
+        self.port.put(w);
+        self.node_id.put(w);
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(Self {
+            name: Tape::take(r)?,
+            node_type: Tape::take(r)?,
+            host: Tape::take(r)?,
+            port: Tape::take(r)?,
+            node_id: Tape::take(r)?,
+        })
+    }
+}
+
+impl Tape for wire_core::replication::ProtocolMessage {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            Self::Handshake { node_name, group_name, node_type } => {
+                w.word(0);
+                node_name.put(w);
+                group_name.put(w);
+                node_type.put(w);
+            }
+            Self::HandshakeResponse { accepted, reason } => {
+                w.word(1);
+                accepted.put(w);
+                reason.put(w);
+            }
+            Self::Heartbeat { master_vlsn, timestamp_ms } => {
+                w.word(2);
+                master_vlsn.put(w);
+                timestamp_ms.put(w);
+            }
+            Self::HeartbeatResponse { replica_vlsn, timestamp_ms } => {
+                w.word(3);
+                replica_vlsn.put(w);
+                timestamp_ms.put(w);
+            }
+            Self::LogEntry { vlsn, entry_type, data } => {
+                w.word(4);
+                vlsn.put(w);
+                entry_type.put(w);
+                data.put(w);
+            }
+            Self::Ack { vlsn } => {
+                w.word(5);
+                vlsn.put(w);
+            }
+            Self::GroupChange { change_type, node } => {
+                w.word(6);
+                change_type.put(w);
+                node.put(w);
+            }
+            Self::GroupChangeResponse { accepted } => {
+                w.word(7);
+                accepted.put(w);
+            }
+            Self::ElectionProposal { node_name, vlsn, priority, term, dtvlsn } => {
+                w.word(8);
+                node_name.put(w);
+                vlsn.put(w);
+                priority.put(w);
+                term.put(w);
+                dtvlsn.put(w);
+            }
+            Self::ElectionVote { voter, granted, term } => {
+                w.word(9);
+                voter.put(w);
+                granted.put(w);
+                term.put(w);
+            }
+            Self::ElectionResult { master, term } => {
+                w.word(10);
+                master.put(w);
+                term.put(w);
+            }
+            Self::Shutdown { reason } => {
+                w.word(11);
+                reason.put(w);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(match r.word()? {
+            0 => Self::Handshake { node_name: Tape::take(r)?, group_name: Tape::take(r)?, node_type: Tape::take(r)? },
+            1 => Self::HandshakeResponse { accepted: Tape::take(r)?, reason: Tape::take(r)? },
+            2 => Self::Heartbeat { master_vlsn: Tape::take(r)?, timestamp_ms: Tape::take(r)? },
+            3 => Self::HeartbeatResponse { replica_vlsn: Tape::take(r)?, timestamp_ms: Tape::take(r)? },
+            4 => Self::LogEntry { vlsn: Tape::take(r)?, entry_type: Tape::take(r)?, data: Tape::take(r)? },
+            5 => Self::Ack { vlsn: Tape::take(r)? },
+            6 => Self::GroupChange { change_type: Tape::take(r)?, node: Tape::take(r)? },
+            7 => Self::GroupChangeResponse { accepted: Tape::take(r)? },
+            8 => Self::ElectionProposal { node_name: Tape::take(r)?, vlsn: Tape::take(r)?, priority: Tape::take(r)?, term: Tape::take(r)?, dtvlsn: Tape::take(r)? },
+            9 => Self::ElectionVote { voter: Tape::take(r)?, granted: Tape::take(r)?, term: Tape::take(r)? },
+            10 => Self::ElectionResult { master: Tape::take(r)?, term: Tape::take(r)? },
+            11 => Self::Shutdown { reason: Tape::take(r)? },
+            n => return Err(format!("ProtocolMessage: no variant {n}")),
         })
     }
 }
@@ -939,6 +1223,45 @@ pub fn operation(
             done(protocol, r)?;
             let r0 = wire_core::dnode::ops::handshake_from_json(&a0)?;
             r0.put(w);
+        }
+        (Protocol::Replication, 0) => {
+            let AnyCodec::Replication(codec) = codec else {
+                return Err(wrong_codec(protocol));
+            };
+            let a0: bytes::Bytes = arg(protocol, r)?;
+            done(protocol, r)?;
+            let r0 = wire_core::replication::ops::decode_message(codec, &a0)?;
+            r0.put(w);
+        }
+        (Protocol::Replication, 1) => {
+            let AnyCodec::Replication(codec) = codec else {
+                return Err(wrong_codec(protocol));
+            };
+            let a0: bytes::Bytes = arg(protocol, r)?;
+            done(protocol, r)?;
+            let (r0, r1) = wire_core::replication::ops::decode_message_prefix(codec, &a0)?;
+            r0.put(w); r1.put(w);
+        }
+        (Protocol::Replication, 2) => {
+            let AnyCodec::Replication(codec) = codec else {
+                return Err(wrong_codec(protocol));
+            };
+            let a0: wire_core::replication::ProtocolMessage = arg(protocol, r)?;
+            done(protocol, r)?;
+            let r0 = wire_core::replication::ops::encode_message(codec, &a0)?;
+            r0.put(w);
+        }
+        (Protocol::Replication, 3) => {
+            let a0: String = arg(protocol, r)?;
+            done(protocol, r)?;
+            let r0 = wire_core::replication::ops::encode_preamble(&a0)?;
+            r0.put(w);
+        }
+        (Protocol::Replication, 4) => {
+            let a0: bytes::Bytes = arg(protocol, r)?;
+            done(protocol, r)?;
+            let (r0, r1) = wire_core::replication::ops::decode_preamble(&a0)?;
+            r0.put(w); r1.put(w);
         }
         (Protocol::Broker, 0) => {
             let a0: String = arg(protocol, r)?;

@@ -12,7 +12,6 @@ mod fast;
 #[rustfmt::skip]
 mod generated;
 mod tape;
-mod types;
 
 use std::cell::RefCell;
 
@@ -177,12 +176,6 @@ pub fn last_error() -> (String, Option<String>, f64, String) {
             "no error recorded".into(),
         ),
     }
-}
-
-/// The definitions of the protocols `lib/generated.js` does not describe yet (JSON).
-#[napi(catch_unwind)]
-pub fn schema() -> String {
-    types::schema().to_string()
 }
 
 /// Install the raw hot-path exports (`decode`, `push`, `encode`, `encodeInto`; not in
@@ -617,125 +610,6 @@ pub fn operation(protocol: u32, op: u32, codec: u32, words: u32, blob: u32) -> R
         }
         Err(e) => fail(e),
     })
-}
-
-/// Replication's bare messages and preamble (the protocol the core's schema does not describe
-/// yet), by kind: `7x` / `3x` (bare `ProtocolMessage`), `7x.prefix` / `3x.prefix` (lenient:
-/// `[used, message]`), `preamble` (`[used, service]`).
-fn unknown_kind(kind: &str) -> WireError {
-    WireError::invalid_argument(
-        Protocol::Replication,
-        format!("no bare message kind {kind:?}"),
-    )
-}
-
-fn layout_of(kind: &str) -> std::result::Result<(replication::Layout, bool), WireError> {
-    let (layout, prefix) = match kind.strip_suffix(".prefix") {
-        Some(l) => (l, true),
-        None => (kind, false),
-    };
-    let layout = layout.parse().map_err(|_| unknown_kind(kind))?;
-    Ok((layout, prefix))
-}
-
-/// Decode a bare replication message or preamble of `kind` from `input` onto the tape.
-#[napi(catch_unwind)]
-pub fn bare_decode(kind: String, input: &[u8]) -> i32 {
-    let result = (|| {
-        if kind == "preamble" {
-            let (service, used) = replication::decode_preamble(input)?;
-            return Ok(emit(range(input), |w| {
-                w.word(used as u32);
-                service.put(w);
-                Ok(())
-            }));
-        }
-        let (layout, prefix) = layout_of(&kind)?;
-        Ok::<_, WireError>(if prefix {
-            let (m, used) = replication::decode_message_prefix(input, layout)?;
-            emit(range(input), |w| {
-                w.word(used as u32);
-                m.put(w);
-                Ok(())
-            })
-        } else {
-            let m = replication::decode_message(input, layout)?;
-            emit(range(input), |w| {
-                m.put(w);
-                Ok(())
-            })
-        })
-    })();
-    result.unwrap_or_else(fail)
-}
-
-enum BareValue {
-    Preamble(String),
-    Message(replication::ProtocolMessage, replication::Layout),
-}
-
-fn bare_take(kind: &str, tape: &[u32], blob: &[u8]) -> std::result::Result<BareValue, WireError> {
-    let mut r = Reader::new(tape, blob);
-    let value = if kind == "preamble" {
-        String::take(&mut r).map(BareValue::Preamble)
-    } else {
-        let (layout, _) = layout_of(kind)?;
-        replication::ProtocolMessage::take(&mut r).map(|m| BareValue::Message(m, layout))
-    };
-    finish_take(Protocol::Replication, &r, value)
-}
-
-/// Encode the bare message or preamble of `kind` JS wrote (`words` tape words, `blob` bytes)
-/// into the registered scratch at `at` (results as `encode`).
-#[napi(catch_unwind)]
-pub fn bare_encode(kind: String, words: u32, blob: u32, at: u32) -> i64 {
-    let bytes = written(Protocol::Replication, words, blob, |t, b| {
-        bare_take(&kind, t, b)
-    })
-    .and_then(|value| match value {
-        BareValue::Preamble(service) => replication::encode_preamble(&service),
-        BareValue::Message(m, layout) => replication::encode_message(&m, layout),
-    });
-    match bytes {
-        Ok(bytes) => deliver(&bytes, Dest::Scratch(at)),
-        Err(e) => i64::from(fail(e)),
-    }
-}
-
-/// Canonical JSON of a bare replication message.
-#[napi(catch_unwind)]
-pub fn bare_to_json(kind: String, words: u32, blob: u32) -> Option<String> {
-    let json = written(Protocol::Replication, words, blob, |t, b| {
-        bare_take(&kind, t, b)
-    })
-    .and_then(|value| match value {
-        BareValue::Message(m, layout) => Ok(replication::ReplicationCodec::new(layout).to_json(&m)),
-        BareValue::Preamble(_) => Err(unknown_kind("preamble JSON")),
-    });
-    match json {
-        Ok(v) => Some(v.to_string()),
-        Err(e) => {
-            fail(e);
-            None
-        }
-    }
-}
-
-/// Parse the canonical JSON of a bare replication message onto the tape.
-#[napi(catch_unwind)]
-pub fn bare_from_json(kind: String, json: String) -> i32 {
-    let result = (|| {
-        let value: serde_json::Value = serde_json::from_str(&json).map_err(|e| {
-            WireError::invalid_argument(Protocol::Replication, format!("not JSON: {e}"))
-        })?;
-        let (layout, _) = layout_of(&kind)?;
-        let m = replication::ReplicationCodec::new(layout).from_json(&value)?;
-        Ok::<_, WireError>(emit(NO_REGION, |w| {
-            m.put(w);
-            Ok(())
-        }))
-    })();
-    result.unwrap_or_else(fail)
 }
 
 /// Best-effort protocol guess from a stream's first bytes (the core's `detect`): its name, or

@@ -4,15 +4,15 @@
 //! indexes, and `[source, offset, length]` triples for byte and string fields) that the JS layer
 //! reads into plain objects; byte fields that lie in the caller's input are described by their
 //! offset there (JS makes `subarray` views), the rest are copied to a spill area. Encoding reads
-//! the same layout back, written by JS, with byte contents in a separate blob. The field order of
-//! every type is its definition's order, and `schema()` publishes those definitions to JS.
+//! the same layout back, written by JS, with byte contents in a separate blob. Each type's impl
+//! is generated from the core's schema (`generated.rs`), as are the definitions JS reads and
+//! writes the same layout with (`lib/generated.js`).
 
 use std::collections::BTreeMap;
-
 use std::net::SocketAddr;
 
 use bytes::Bytes;
-use serde_json::{json, Value};
+use serde_json::Value;
 use wire_core::{Error, Protocol};
 
 /// Where a byte field's contents are: the caller's input, or the spill area.
@@ -119,12 +119,6 @@ pub trait Tape: Sized {
     fn take(r: &mut Reader) -> Take<Self>;
 }
 
-/// The JS kind expression of a hand-described type (`types.rs`, the protocols the core's schema
-/// does not describe yet).
-pub trait Kind {
-    fn kind() -> Value;
-}
-
 /// An operation's argument read from the tape (a bad tape is `invalid_argument`).
 pub fn arg<T: Tape>(protocol: Protocol, r: &mut Reader) -> Result<T, Error> {
     T::take(r).map_err(|e| Error::invalid_argument(protocol, e))
@@ -158,12 +152,6 @@ impl Tape for SocketAddr {
     }
 }
 
-impl Kind for SocketAddr {
-    fn kind() -> Value {
-        json!("string")
-    }
-}
-
 /// JSON crosses as its text (JS parses it keeping big integers exact).
 impl Tape for Value {
     fn put(&self, w: &mut Writer) {
@@ -172,12 +160,6 @@ impl Tape for Value {
     fn take(r: &mut Reader) -> Take<Self> {
         serde_json::from_str(&String::take(r)?).map_err(|e| format!("not JSON: {e}"))
     }
-}
-
-/// A named record, union or enum with a definition in the schema.
-pub trait Defined {
-    const NAME: &'static str;
-    fn definition() -> Value;
 }
 
 macro_rules! word_int {
@@ -193,11 +175,6 @@ macro_rules! word_int {
             }
         }
 
-        impl Kind for $t {
-            fn kind() -> Value {
-                json!($k)
-            }
-        }
     )*};
 }
 word_int!(
@@ -216,24 +193,12 @@ impl Tape for u64 {
     }
 }
 
-impl Kind for u64 {
-    fn kind() -> Value {
-        json!("u64")
-    }
-}
-
 impl Tape for i64 {
     fn put(&self, w: &mut Writer) {
         w.u64(*self as u64);
     }
     fn take(r: &mut Reader) -> Take<Self> {
         Ok(r.u64()? as i64)
-    }
-}
-
-impl Kind for i64 {
-    fn kind() -> Value {
-        json!("i64")
     }
 }
 
@@ -246,24 +211,12 @@ impl Tape for bool {
     }
 }
 
-impl Kind for bool {
-    fn kind() -> Value {
-        json!("bool")
-    }
-}
-
 impl Tape for Bytes {
     fn put(&self, w: &mut Writer) {
         w.bytes(self);
     }
     fn take(r: &mut Reader) -> Take<Self> {
         Ok(Bytes::copy_from_slice(r.slice()?))
-    }
-}
-
-impl Kind for Bytes {
-    fn kind() -> Value {
-        json!("bytes")
     }
 }
 
@@ -274,12 +227,6 @@ impl Tape for String {
     fn take(r: &mut Reader) -> Take<Self> {
         // JS writes strings with Buffer#write('utf8'), which never produces invalid UTF-8.
         String::from_utf8(r.slice()?.to_vec()).map_err(|e| e.to_string())
-    }
-}
-
-impl Kind for String {
-    fn kind() -> Value {
-        json!("string")
     }
 }
 
@@ -301,12 +248,6 @@ impl<T: Tape> Tape for Vec<T> {
     }
 }
 
-impl<T: Kind> Kind for Vec<T> {
-    fn kind() -> Value {
-        json!({ "list": T::kind() })
-    }
-}
-
 impl<T: Tape> Tape for Option<T> {
     fn put(&self, w: &mut Writer) {
         match self {
@@ -325,13 +266,8 @@ impl<T: Tape> Tape for Option<T> {
     }
 }
 
-impl<T: Kind> Kind for Option<T> {
-    fn kind() -> Value {
-        json!({ "option": T::kind() })
-    }
-}
-
-impl Tape for BTreeMap<String, String> {
+/// A map crosses as its entries in key order: the count, then each key and value.
+impl<K: Tape + Ord, V: Tape> Tape for BTreeMap<K, V> {
     fn put(&self, w: &mut Writer) {
         w.word(self.len() as u32);
         for (k, v) in self {
@@ -343,135 +279,9 @@ impl Tape for BTreeMap<String, String> {
         let n = r.word()?;
         let mut map = BTreeMap::new();
         for _ in 0..n {
-            let k = String::take(r)?;
-            map.insert(k, String::take(r)?);
+            let k = K::take(r)?;
+            map.insert(k, V::take(r)?);
         }
         Ok(map)
     }
-}
-
-impl Kind for BTreeMap<String, String> {
-    fn kind() -> Value {
-        json!("map")
-    }
-}
-
-/// snake_case (or `r#type`) to camelCase.
-pub fn camel(name: &str) -> String {
-    let name = name.trim_start_matches("r#");
-    let mut out = String::with_capacity(name.len());
-    let mut upper = false;
-    for c in name.chars() {
-        if c == '_' {
-            upper = true;
-        } else if upper {
-            out.push(c.to_ascii_uppercase());
-            upper = false;
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
-/// A struct crossing as its fields in order.
-#[macro_export]
-macro_rules! record {
-    ($ty:ty, $name:literal { $($f:ident : $t:ty),* $(,)? }) => {
-        impl $crate::tape::Tape for $ty {
-            fn put(&self, w: &mut $crate::tape::Writer) {
-                $(<$t as $crate::tape::Tape>::put(&self.$f, w);)*
-            }
-            fn take(r: &mut $crate::tape::Reader) -> $crate::tape::Take<Self> {
-                Ok(Self { $($f: <$t as $crate::tape::Tape>::take(r)?,)* })
-            }
-        }
-        impl $crate::tape::Kind for $ty {
-            fn kind() -> serde_json::Value {
-                serde_json::json!({ "ref": $name })
-            }
-        }
-        impl $crate::tape::Defined for $ty {
-            const NAME: &'static str = $name;
-            fn definition() -> serde_json::Value {
-                serde_json::json!({
-                    "record": [$([$crate::tape::camel(stringify!($f)), <$t as $crate::tape::Kind>::kind()]),*]
-                })
-            }
-        }
-    };
-}
-
-/// An enum whose variants carry named fields (or none): a variant index, then the fields.
-/// Each variant names its JS `type`; a field may be renamed where its name is `type`.
-#[macro_export]
-macro_rules! union {
-    ($ty:ty, $name:literal {
-        $($i:literal $v:ident $js:literal { $($f:ident $(as $rename:literal)? : $t:ty),* $(,)? }),* $(,)?
-    }) => {
-        impl $crate::tape::Tape for $ty {
-            fn put(&self, w: &mut $crate::tape::Writer) {
-                match self {
-                    $(Self::$v { $($f),* } => {
-                        w.word($i);
-                        $(<$t as $crate::tape::Tape>::put($f, w);)*
-                    })*
-                }
-            }
-            fn take(r: &mut $crate::tape::Reader) -> $crate::tape::Take<Self> {
-                Ok(match r.word()? {
-                    $($i => Self::$v { $($f: <$t as $crate::tape::Tape>::take(r)?),* },)*
-                    n => return Err(format!("{}: no variant {n}", $name)),
-                })
-            }
-        }
-        impl $crate::tape::Kind for $ty {
-            fn kind() -> serde_json::Value {
-                serde_json::json!({ "ref": $name })
-            }
-        }
-        impl $crate::tape::Defined for $ty {
-            const NAME: &'static str = $name;
-            fn definition() -> serde_json::Value {
-                serde_json::json!({ "union": [$([$js, [$([
-                    $crate::union!(@name $f $($rename)?),
-                    <$t as $crate::tape::Kind>::kind()
-                ]),*]]),*] })
-            }
-        }
-    };
-    (@name $f:ident) => { $crate::tape::camel(stringify!($f)) };
-    (@name $f:ident $rename:literal) => { $rename.to_string() };
-}
-
-/// A closed or open enumeration crossing as its code; JS shows the name (or the number when
-/// the code has no name).
-#[macro_export]
-macro_rules! named_enum {
-    ($ty:ty, $name:literal, open: $open:literal, values: $values:expr, code: $code:expr, from: $from:expr) => {
-        impl $crate::tape::Tape for $ty {
-            fn put(&self, w: &mut $crate::tape::Writer) {
-                w.word(u32::from(($code)(*self)));
-            }
-            fn take(r: &mut $crate::tape::Reader) -> $crate::tape::Take<Self> {
-                let v = r.word()?;
-                u8::try_from(v)
-                    .ok()
-                    .and_then($from)
-                    .ok_or_else(|| format!("{v} is not a {} code", $name))
-            }
-        }
-        impl $crate::tape::Kind for $ty {
-            fn kind() -> serde_json::Value {
-                serde_json::json!({ "enum": $name })
-            }
-        }
-        impl $crate::tape::Defined for $ty {
-            const NAME: &'static str = $name;
-            fn definition() -> serde_json::Value {
-                let values: Vec<(u32, &str)> = $values;
-                serde_json::json!({ "enum": values, "open": $open, "width": "u8" })
-            }
-        }
-    };
 }

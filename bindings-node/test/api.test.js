@@ -135,7 +135,7 @@ test('wrong argument types are TypeError, out-of-range integers RangeError', () 
   assert.throws(() => dataexchange.encodeInto({ type: 'TypeText', payload: Buffer.alloc(0) }, Buffer.alloc(8), 9), RangeError);
   assert.throws(() => broker.decodeMessage(7, Buffer.alloc(0)), TypeError);
   assert.throws(() => broker.decodeMessage('Nope', Buffer.alloc(0)), (e) => e.code === 'WIRE_INVALID_ARGUMENT');
-  assert.throws(() => replication.decodeMessage(Buffer.alloc(1), { layout: '9x' }), RangeError);
+  assert.throws(() => replication.decodeMessage(Buffer.alloc(1), { layout: '9x' }), (e) => e.code === 'WIRE_INVALID_ARGUMENT');
 });
 
 test('u64 and i64 cross losslessly', () => {

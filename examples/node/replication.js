@@ -9,7 +9,8 @@ const stream = Buffer.concat([
   replication.encode({ type: 'ElectionResult', master: 'node-a', term: 4n }),
 ]);
 const { service, used } = replication.decodePreamble(stream);
-const result = replication.decode(stream.subarray(used));
+// Lengths are u64 in the schema, so bigint here.
+const result = replication.decode(stream.subarray(Number(used)));
 if (result.type !== 'ElectionResult') throw new Error('expected an ElectionResult');
 console.log('replication: service', service, '->', result.master, 'elected for term', result.term);
 

@@ -8,7 +8,9 @@
 //! discriminated by that (numeric) field; a union whose variants wrap the records named like
 //! them is the record's fields beside `type`; any other wrapping union (a protobuf oneof) is
 //! `{<variant name>: value}`; enums are their value names (an unnamed value of an open enum is
-//! its number); a map of text to text is an object; u64/i64 are bigint; JSON crosses as text.
+//! its number); a map of text to text is an object; a map from a record to a record is a list
+//! of entries (`<Value>Entry`: the key as a field named after its type, then the value's fields,
+//! in key order, as in the canonical JSON); u64/i64 are bigint; JSON crosses as text.
 
 use std::fmt::Write as _;
 use std::path::PathBuf;
@@ -20,19 +22,7 @@ use wire_core::{ErrorKind, Protocol};
 
 use crate::{banner, rust_ty, Output};
 
-/// The declarations of the protocols the schema does not describe yet (hand-written).
-const PENDING_DTS: &str = include_str!("../../bindings-node/scripts/pending.d.ts");
-
-/// Protocols whose Node layer is still hand-written (`src/types.rs`, `scripts/pending.d.ts`).
-const PENDING: [Protocol; 2] = [Protocol::Chitchat, Protocol::Replication];
-
 pub fn outputs(schema: &[ProtocolSchema]) -> Vec<Output> {
-    let schema: Vec<ProtocolSchema> = schema
-        .iter()
-        .filter(|p| !PENDING.contains(&p.protocol))
-        .cloned()
-        .collect();
-    let schema = &schema[..];
     vec![
         Output {
             path: PathBuf::from("bindings-node/src/generated.rs"),
@@ -76,6 +66,47 @@ fn def<'a>(p: &'a ProtocolSchema, name: &str) -> &'a TypeDef {
 
 fn is_enum(p: &ProtocolSchema, name: &str) -> bool {
     matches!(def(p, name).kind, Kind::Enum { .. })
+}
+
+/// The entry type of a map from a record to a record: its name, the key's field name and type,
+/// and the value's type.
+fn map_entry(ty: &Ty) -> Option<(String, String, &'static str, &'static str)> {
+    match ty {
+        Ty::Map(k, v) => match (&**k, &**v) {
+            (Ty::Ref(k), Ty::Ref(v)) => {
+                let mut key = (*k).to_owned();
+                key[..1].make_ascii_lowercase();
+                Some((format!("{v}Entry"), key, *k, *v))
+            }
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
+/// Every map entry type the fields of `p` use, once each.
+fn map_entries(p: &ProtocolSchema) -> Vec<(String, String, &'static str, &'static str)> {
+    let mut out: Vec<(String, String, &'static str, &'static str)> = Vec::new();
+    for t in &p.types {
+        let fields: Vec<&Field> = match &t.kind {
+            Kind::Record { fields } => fields.iter().collect(),
+            Kind::Union { variants } => variants.iter().flat_map(|v| &v.fields).collect(),
+            Kind::Enum { .. } => Vec::new(),
+        };
+        for entry in fields.iter().filter_map(|f| map_entry(&f.ty)) {
+            if out.iter().all(|e| e.0 != entry.0) {
+                out.push(entry);
+            }
+        }
+    }
+    out
+}
+
+fn record_fields<'a>(p: &'a ProtocolSchema, name: &str) -> &'a [Field] {
+    match &def(p, name).kind {
+        Kind::Record { fields } => fields,
+        _ => panic!("{}: {name} is not a record", p.protocol),
+    }
 }
 
 /// How a union shows in JS.
@@ -131,11 +162,11 @@ fn rust_type(out: &mut String, p: &ProtocolSchema, t: &TypeDef) {
                 out,
                 "impl Tape for {path} {{
     fn put(&self, w: &mut Writer) {{
-        w.word(self.code() as u32);
+        w.word(EnumCode::code(*self) as u32);
     }}
     fn take(r: &mut Reader) -> Take<Self> {{
         let v = r.word()?;
-        Self::from_code({word}).ok_or_else(|| format!(\"{{v}} is not a {name} value\"))
+        <Self as EnumCode>::from_code({word}).ok_or_else(|| format!(\"{{v}} is not a {name} value\"))
     }}
 }}
 ",
@@ -347,10 +378,10 @@ fn js_kind(p: &ProtocolSchema, ty: &Ty) -> String {
         Ty::List(t) => format!("{{ list: {} }}", js_kind(p, t)),
         Ty::Option(t) => format!("{{ option: {} }}", js_kind(p, t)),
         Ty::Map(k, v) if **k == Ty::Text && **v == Ty::Text => "'map'".into(),
-        Ty::Map(..) => panic!(
-            "{}: maps other than text to text have no JS shape",
-            p.protocol
-        ),
+        Ty::Map(..) => match map_entry(ty) {
+            Some((entry, ..)) => format!("{{ list: {{ ref: {} }} }}", quote(&entry)),
+            None => panic!("{}: this map has no JS shape", p.protocol),
+        },
     }
 }
 
@@ -426,11 +457,16 @@ fn js_params(p: &ProtocolSchema, params: &[wire_core::schema::Param]) -> String 
     format!("[{}]", list.join(", "))
 }
 
-fn js_number(v: u64) -> String {
-    if v <= (1 << 53) {
-        v.to_string()
-    } else {
-        format!("{v}n")
+/// A constant's value in JS (integers beyond 2^53 as bigint), and its TypeScript type.
+fn js_const(v: &ConstValue) -> (String, &'static str) {
+    match v {
+        ConstValue::Int(n) if *n <= 1 << 53 => (n.to_string(), "number"),
+        ConstValue::Int(n) => (format!("{n}n"), "bigint"),
+        ConstValue::Text(t) => (quote(t), "string"),
+        ConstValue::TextList(list) => {
+            let items: Vec<String> = list.iter().map(|t| quote(t)).collect();
+            (format!("[{}]", items.join(", ")), "ReadonlyArray<string>")
+        }
     }
 }
 
@@ -462,6 +498,17 @@ fn js(schema: &[ProtocolSchema]) -> String {
         for t in &p.types {
             let _ = writeln!(out, "      {}: {},", quote(t.name), js_def(p, t));
         }
+        for (entry, key, k, v) in map_entries(p) {
+            let value = js_fields(p, record_fields(p, v));
+            let _ = writeln!(
+                out,
+                "      {}: {{ record: [[{}, {{ ref: {} }}], {}] }},",
+                quote(&entry),
+                quote(&key),
+                quote(k),
+                &value[1..value.len() - 1]
+            );
+        }
         out.push_str("    },\n    operations: [\n");
         for op in &p.operations {
             let _ = writeln!(
@@ -476,9 +523,7 @@ fn js(schema: &[ProtocolSchema]) -> String {
         }
         out.push_str("    ],\n    constants: {");
         for c in &p.constants {
-            if let ConstValue::Int(v) = c.value {
-                let _ = write!(out, " {}: {},", c.name, js_number(v));
-            }
+            let _ = write!(out, " {}: {},", c.name, js_const(&c.value).0);
         }
         out.push_str(" },\n  },\n");
     }
@@ -507,7 +552,10 @@ fn ts(ty: &Ty, ns: &str, input: bool) -> String {
         Ty::Ref(name) => format!("{ns}{}", ts_id(name)),
         Ty::List(t) => format!("Array<{}>", ts(t, ns, input)),
         Ty::Option(t) => format!("{} | null", ts(t, ns, input)),
-        Ty::Map(..) => "Record<string, string>".into(),
+        Ty::Map(..) => match map_entry(ty) {
+            Some((entry, ..)) => format!("Array<{ns}{entry}>"),
+            None => "Record<string, string>".into(),
+        },
     }
 }
 
@@ -694,6 +742,16 @@ export declare class WireError extends Error {{
         for t in &p.types {
             let _ = writeln!(out, "{}", ts_decl(t));
         }
+        for (entry, key, k, v) in map_entries(p) {
+            let lines: String = record_fields(p, v)
+                .iter()
+                .map(|f| format!("    {}\n", ts_field(f)))
+                .collect();
+            let _ = writeln!(
+                out,
+                "  /** An entry of a map from {k} to {v}. */\n  interface {entry} {{\n    {key}: {k}\n{lines}  }}"
+            );
+        }
         let options: Vec<String> = p
             .options
             .iter()
@@ -721,27 +779,19 @@ export declare class WireError extends Error {{
             ts_id(p.frame)
         );
         let mut extras: Vec<String> = p.operations.iter().map(|op| ts_op(p, op)).collect();
-        extras.extend(p.constants.iter().filter_map(|c| {
-            let ConstValue::Int(v) = c.value else {
-                return None;
-            };
-            Some(format!(
+        extras.extend(p.constants.iter().map(|c| {
+            format!(
                 "  /** {} */\n  readonly {}: {}",
                 c.doc,
                 c.name,
-                if v <= 1 << 53 { "number" } else { "bigint" }
-            ))
+                js_const(&c.value).1
+            )
         }));
         let _ = writeln!(
             out,
             "export declare const {name}: ProtocolApi<{name}.Message, {name}.Options> & {{\n{}\n}}",
             extras.join("\n")
         );
-    }
-    let described: Vec<Protocol> = schema.iter().map(|p| p.protocol).collect();
-    if Protocol::ALL.iter().any(|p| !described.contains(p)) {
-        out.push('\n');
-        out.push_str(PENDING_DTS.split_once('\n').map_or("", |(_, rest)| rest));
     }
     let _ = write!(
         out,
