@@ -166,7 +166,7 @@ described! {
             offset: u64,
         },
         /// Kind 4 (`DONE`), sender to receiver: end of the data (a body is ignored).
-        Done {},
+        Done,
         /// Kind 5 (`INIT_ACK`), receiver to sender: the offset to resume from.
         InitAck {
             /// Resume offset.
@@ -201,7 +201,7 @@ impl Control {
             Control::Init { .. } => INIT,
             Control::Chunk { .. } => CHUNK,
             Control::Ack { .. } => ACK,
-            Control::Done {} => DONE,
+            Control::Done => DONE,
             Control::InitAck { .. } => INIT_ACK,
             Control::Complete { .. } => COMPLETE,
             Control::Abort { .. } => ABORT,
@@ -215,7 +215,7 @@ impl Control {
             Control::Init { filename, .. } => INIT_FIXED_LEN + filename.len(),
             Control::Chunk { data, .. } => 8 + data.len(),
             Control::Ack { .. } | Control::InitAck { .. } => 8,
-            Control::Done {} => 0,
+            Control::Done => 0,
             Control::Complete { message, .. } => 1 + message.len(),
             Control::Abort { reason } => reason.len(),
             Control::UnknownKind { body, .. } => body.len(),
@@ -554,7 +554,7 @@ fn parse_file_stream(raw: Bytes) -> Result<Frame> {
         ACK => Control::Ack {
             offset: offset(&body)?,
         },
-        DONE => Control::Done {},
+        DONE => Control::Done,
         INIT_ACK => Control::InitAck {
             offset: offset(&body)?,
         },
@@ -786,7 +786,7 @@ fn put_control(control: &Control, dst: &mut impl BufMut) {
             dst.put_slice(data);
         }
         Control::Ack { offset } | Control::InitAck { offset } => dst.put_u64(*offset),
-        Control::Done {} => {}
+        Control::Done => {}
         Control::Complete { ok, message } => {
             dst.put_u8(u8::from(!ok));
             dst.put_slice(message);
@@ -898,7 +898,7 @@ mod json {
             Control::Ack { offset } | Control::InitAck { offset } => {
                 out.insert("offset".into(), (*offset).into());
             }
-            Control::Done {} => {}
+            Control::Done => {}
             Control::Complete { ok, message } => {
                 out.insert("ok".into(), (*ok).into());
                 text(&mut out, "message", message);
@@ -1002,7 +1002,7 @@ mod json {
             }
             "DONE" => {
                 allow(&[])?;
-                Control::Done {}
+                Control::Done
             }
             "INIT_ACK" => {
                 allow(&["offset"])?;
@@ -1157,7 +1157,7 @@ mod tests {
             init(b"a", &[0; 31]),
             Frame::FileStream {
                 transfer_id: Bytes::from_static(&[0; 15]),
-                control: Control::Done {},
+                control: Control::Done,
             },
             Frame::FileStream {
                 transfer_id: Bytes::from_static(&[0; 16]),

@@ -41,7 +41,7 @@ fn control() -> impl Strategy<Value = Control> {
             }),
         (any::<u64>(), bytes(64)).prop_map(|(offset, data)| Control::Chunk { offset, data }),
         any::<u64>().prop_map(|offset| Control::Ack { offset }),
-        Just(Control::Done {}),
+        Just(Control::Done),
         any::<u64>().prop_map(|offset| Control::InitAck { offset }),
         (any::<bool>(), bytes(32)).prop_map(|(ok, message)| Control::Complete { ok, message }),
         bytes(32).prop_map(|reason| Control::Abort { reason }),
