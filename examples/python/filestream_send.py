@@ -90,7 +90,7 @@ def send_file(host: str, port: int, path: str, stop_after: Optional[int] = None)
             control = peer.recv_control(transfer_id)
             if isinstance(control, dx.Complete):
                 message = control.message.decode(errors="replace")
-                print(f"{os.path.basename(path)}: COMPLETE ok={control.ok} {message}".rstrip())
+                print(f"{os.path.basename(path)}: COMPLETE ok={'true' if control.ok else 'false'} {message}".rstrip())
                 return control.ok
             if isinstance(control, dx.Abort):
                 print(f"{path}: ABORT {control.reason!r}")

@@ -74,6 +74,7 @@ func parse(t *testing.T, v vector) (fields, []byte) {
 		raw := unhex(t, v.Hex)
 		seven := uint32(7)
 		f.Type = &seven
+		f.Filename = nil // an INIT's name is inside the payload, not the frame layer's
 		return f, raw[8:]
 	}
 	payload, err := hex.DecodeString(f.Payload)
