@@ -254,6 +254,40 @@ impl Suite for DataexchangeLatest {
             }
             checked += 1;
         }
+        // Scripted-peer sessions: the real sender's frames decode as listed, and each peer frame
+        // decodes (a type-7 one the reference's decoders refuse, listed without fields, is
+        // `malformed`).
+        for entry in common::section(doc, "sender_exchanges") {
+            let sent = common::stream_decode(Self::codec(), &hex_of(entry, "sender_hex"), 1)
+                .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
+            let listed = entry["sender_frames"].as_array().unwrap();
+            assert_eq!(sent.len(), listed.len(), "{}", name(entry));
+            for (frame, want) in sent.iter().zip(listed) {
+                Self::check_stream_frame(name(entry), &want["fields"], frame);
+            }
+            let peer = hex_of(entry, "peer_hex");
+            for want in entry["peer_frames"].as_array().unwrap() {
+                let at = want["stream_offset"].as_u64().unwrap() as usize;
+                let end = at + HEADER_LEN + want["length"].as_u64().unwrap() as usize;
+                let decoded = decode_exact(&mut Self::codec(), &peer[at..end]);
+                match (&decoded, want["type"].as_u64(), want["fields"].is_null()) {
+                    (Ok(frame), Some(7), false) => {
+                        Self::check_stream_frame(name(entry), &want["fields"], frame)
+                    }
+                    (Err(e), Some(7), true) => {
+                        assert_eq!(e.kind(), ErrorKind::Malformed, "{}", name(entry))
+                    }
+                    (Ok(frame), Some(t), true) if t != 7 => assert_eq!(
+                        hex::encode(frame.payload().unwrap()),
+                        want["payload"].as_str().unwrap(),
+                        "{}",
+                        name(entry)
+                    ),
+                    _ => panic!("{}: {decoded:?} for {want}", name(entry)),
+                }
+            }
+            checked += 1;
+        }
         checked
     }
 }
