@@ -93,10 +93,10 @@ impl ChitchatMessage {
     /// The message type byte.
     pub fn message_type(&self) -> u8 {
         match self {
-            ChitchatMessage::Syn { .. } => 0,
-            ChitchatMessage::SynAck { .. } => 1,
-            ChitchatMessage::Ack { .. } => 2,
-            ChitchatMessage::BadCluster => 3,
+            ChitchatMessage::Syn { .. } => super::TYPE_SYN,
+            ChitchatMessage::SynAck { .. } => super::TYPE_SYN_ACK,
+            ChitchatMessage::Ack { .. } => super::TYPE_ACK,
+            ChitchatMessage::BadCluster => super::TYPE_BAD_CLUSTER,
         }
     }
 
