@@ -53,7 +53,13 @@ fn c_decode(p: Protocol, b: &[u8]) {
             WIRE_DNODE_FLAVOUR_PLAIN,
             &mut f,
         ),
-        Protocol::Chitchat => wire_chitchat_decode(b.as_ptr(), b.len(), std::ptr::null(), &mut f),
+        Protocol::Chitchat => wire_chitchat_decode(
+            b.as_ptr(),
+            b.len(),
+            std::ptr::null(),
+            WIRE_CHITCHAT_VERSION_V0,
+            &mut f,
+        ),
         Protocol::Replication => wire_replication_decode(
             b.as_ptr(),
             b.len(),
@@ -96,7 +102,14 @@ fn c_encode(p: Protocol, f: *const wire_frame, out: &mut [u8]) -> usize {
             cap,
             &mut n,
         ),
-        Protocol::Chitchat => wire_chitchat_encode(wire_frame_chitchat(f), null, o, cap, &mut n),
+        Protocol::Chitchat => wire_chitchat_encode(
+            wire_frame_chitchat(f),
+            null,
+            WIRE_CHITCHAT_VERSION_V0,
+            o,
+            cap,
+            &mut n,
+        ),
         Protocol::Replication => wire_replication_encode(
             wire_frame_replication(f),
             null,

@@ -24,26 +24,6 @@
 #define WIRE_VERSION_PATCH 0
 
 /**
- * Message type `Syn`.
- */
-#define WIRE_CHITCHAT_SYN 0
-
-/**
- * Message type `SynAck`.
- */
-#define WIRE_CHITCHAT_SYN_ACK 1
-
-/**
- * Message type `Ack`.
- */
-#define WIRE_CHITCHAT_ACK 2
-
-/**
- * Message type `BadCluster`.
- */
-#define WIRE_CHITCHAT_BAD_CLUSTER 3
-
-/**
  * Default limit of mlen and plen.
  */
 #define WIRE_DNODE_MAX_FRAME_SIZE 268435456
@@ -57,6 +37,101 @@
  * Flag bit: the payload is compressed.
  */
 #define WIRE_DNODE_DMSG_FLAG_COMPRESSED 2
+
+/**
+ * Message type of `Syn`.
+ */
+#define WIRE_CHITCHAT_SYN 0
+
+/**
+ * Message type of `SynAck`.
+ */
+#define WIRE_CHITCHAT_SYN_ACK 1
+
+/**
+ * Message type of `Ack`.
+ */
+#define WIRE_CHITCHAT_ACK 2
+
+/**
+ * Message type of `BadCluster`.
+ */
+#define WIRE_CHITCHAT_BAD_CLUSTER 3
+
+/**
+ * Default limit of a message: the largest UDP payload.
+ */
+#define WIRE_CHITCHAT_MAX_FRAME_SIZE 65507
+
+/**
+ * Default limit of a message's decompressed blocks.
+ */
+#define WIRE_CHITCHAT_MAX_DECOMPRESSED_SIZE 76644352
+
+/**
+ * Tag of `Handshake`.
+ */
+#define WIRE_REPLICATION_HANDSHAKE 1
+
+/**
+ * Tag of `HandshakeResponse`.
+ */
+#define WIRE_REPLICATION_HANDSHAKE_RESPONSE 2
+
+/**
+ * Tag of `Heartbeat`.
+ */
+#define WIRE_REPLICATION_HEARTBEAT 3
+
+/**
+ * Tag of `HeartbeatResponse`.
+ */
+#define WIRE_REPLICATION_HEARTBEAT_RESPONSE 4
+
+/**
+ * Tag of `LogEntry`.
+ */
+#define WIRE_REPLICATION_LOG_ENTRY 5
+
+/**
+ * Tag of `Ack`.
+ */
+#define WIRE_REPLICATION_ACK 6
+
+/**
+ * Tag of `GroupChange`.
+ */
+#define WIRE_REPLICATION_GROUP_CHANGE 7
+
+/**
+ * Tag of `GroupChangeResponse`.
+ */
+#define WIRE_REPLICATION_GROUP_CHANGE_RESPONSE 8
+
+/**
+ * Tag of `ElectionProposal`.
+ */
+#define WIRE_REPLICATION_ELECTION_PROPOSAL 9
+
+/**
+ * Tag of `ElectionVote`.
+ */
+#define WIRE_REPLICATION_ELECTION_VOTE 10
+
+/**
+ * Tag of `ElectionResult`.
+ */
+#define WIRE_REPLICATION_ELECTION_RESULT 11
+
+/**
+ * Tag of `Shutdown`.
+ */
+#define WIRE_REPLICATION_SHUTDOWN 12
+
+/**
+ * The receivers' largest frame payload (the default limit).
+ */
+#define WIRE_REPLICATION_MAX_FRAME_PAYLOAD 67108864
 
 /**
  * Largest body the broker accepts (the default limit).
@@ -238,6 +313,11 @@ typedef struct wire_limits {
 } wire_limits;
 
 /**
+ * `DmsgType` (`WIRE_DNODE_*`): `dmsg_type_t`: C's 0..=13 and the Rust port's 14..=23; other values are kept as numbers.
+ */
+typedef uint8_t wire_dnode_dmsg_type;
+
+/**
  * A view of bytes (or UTF-8 text, not NUL-terminated). `ptr` may be NULL when `len` is 0.
  */
 typedef struct wire_slice {
@@ -250,157 +330,6 @@ typedef struct wire_slice {
    */
   size_t len;
 } wire_slice;
-
-/**
- * An IP socket address: `family` 4 (first 4 bytes of `ip`) or 6 (16 bytes), port in host
- * order.
- */
-typedef struct wire_socket_addr {
-  /**
-   * 4 or 6.
-   */
-  uint8_t family;
-  /**
-   * Address bytes in network order.
-   */
-  uint8_t ip[16];
-  /**
-   * Port.
-   */
-  uint16_t port;
-} wire_socket_addr;
-
-/**
- * `ChitchatId`.
- */
-typedef struct wire_chitchat_id {
-  /**
-   * Node id (UTF-8).
-   */
-  struct wire_slice node_id;
-  /**
-   * Generation.
-   */
-  uint64_t generation_id;
-  /**
-   * Gossip address.
-   */
-  struct wire_socket_addr gossip_advertise_addr;
-} wire_chitchat_id;
-
-/**
- * One digest entry: a node and its `NodeDigest`.
- */
-typedef struct wire_chitchat_node_digest {
-  /**
-   * The node.
-   */
-  struct wire_chitchat_id chitchat_id;
-  /**
-   * Heartbeat.
-   */
-  uint64_t heartbeat;
-  /**
-   * GC watermark.
-   */
-  uint64_t last_gc_version;
-  /**
-   * Highest version known.
-   */
-  uint64_t max_version;
-} wire_chitchat_node_digest;
-
-/**
- * `KeyValueMutation`.
- */
-typedef struct wire_chitchat_key_value {
-  /**
-   * Key (UTF-8).
-   */
-  struct wire_slice key;
-  /**
-   * Value (UTF-8).
-   */
-  struct wire_slice value;
-  /**
-   * Version (at least 1).
-   */
-  uint64_t version;
-  /**
-   * `DeletionStatusMutation`: 0 Set, 1 Delete, 2 DeleteAfterTtl.
-   */
-  uint8_t status;
-} wire_chitchat_key_value;
-
-/**
- * `NodeDelta`.
- */
-typedef struct wire_chitchat_node_delta {
-  /**
-   * The node.
-   */
-  struct wire_chitchat_id chitchat_id;
-  /**
-   * Every record after this version is included (0 = reset).
-   */
-  uint64_t from_version_excluded;
-  /**
-   * GC watermark.
-   */
-  uint64_t last_gc_version;
-  /**
-   * Key-value updates, versions strictly increasing.
-   */
-  const struct wire_chitchat_key_value *key_values;
-  /**
-   * Number of key-values.
-   */
-  size_t key_values_len;
-  /**
-   * Max version (the last kv's when there are key-values).
-   */
-  uint64_t max_version;
-} wire_chitchat_node_delta;
-
-/**
- * A chitchat message with its header's protocol version. `cluster_id` is set for Syn; the
- * digest for Syn and SynAck; the delta for SynAck and Ack (other fields empty).
- */
-typedef struct wire_chitchat_msg {
-  /**
-   * Protocol version: 0 (V0) or 1 (V1).
-   */
-  uint8_t version;
-  /**
-   * `WIRE_CHITCHAT_SYN` ... `WIRE_CHITCHAT_BAD_CLUSTER`.
-   */
-  uint8_t type;
-  /**
-   * Syn: the cluster id (UTF-8).
-   */
-  struct wire_slice cluster_id;
-  /**
-   * Digest entries (in `ChitchatId` order when decoded).
-   */
-  const struct wire_chitchat_node_digest *digest;
-  /**
-   * Number of digest entries.
-   */
-  size_t digest_len;
-  /**
-   * Delta node updates, in send order.
-   */
-  const struct wire_chitchat_node_delta *delta;
-  /**
-   * Number of node updates.
-   */
-  size_t delta_len;
-} wire_chitchat_msg;
-
-/**
- * `DmsgType` (`WIRE_DNODE_*`): `dmsg_type_t`: C's 0..=13 and the Rust port's 14..=23; other values are kept as numbers.
- */
-typedef uint8_t wire_dnode_dmsg_type;
 
 /**
  * `DmsgHeader`: A DNODE header without its payload (`struct dmsg` minus the payload), for relays.
@@ -521,6 +450,341 @@ typedef struct wire_dnode_dmsg {
    */
   struct wire_slice payload;
 } wire_dnode_dmsg;
+
+/**
+ * Option `version` (`WIRE_CHITCHAT_VERSION_*`): The protocol version messages are encoded in (decoding reads it from the header).
+ */
+typedef uint32_t wire_chitchat_version;
+
+/**
+ * `ProtocolVersion` (`WIRE_CHITCHAT_*`): `ProtocolVersion`: only the digest encoding differs.
+ */
+typedef uint8_t wire_chitchat_protocol_version;
+
+/**
+ * An IP socket address (a socket-address field): `family` 4 (the first 4 bytes of `ip`) or 6
+ * (all 16), the port in host order.
+ */
+typedef struct wire_socket_addr {
+  /**
+   * 4 or 6.
+   */
+  uint8_t family;
+  /**
+   * The address bytes in network order.
+   */
+  uint8_t ip[16];
+  /**
+   * The port.
+   */
+  uint16_t port;
+} wire_socket_addr;
+
+/**
+ * `ChitchatId`: `ChitchatId`. Its order (derived, as in the crate) is the digest's wire order: node_id
+ */
+typedef struct wire_chitchat_chitchat_id {
+  /**
+   * Unique across the cluster.
+   */
+  struct wire_slice node_id;
+  /**
+   * Incremented each time the node rejoins.
+   */
+  uint64_t generation_id;
+  /**
+   * Where peers gossip with the node. IPv6 flow info and scope id are not carried.
+   */
+  struct wire_socket_addr gossip_advertise_addr;
+} wire_chitchat_chitchat_id;
+
+/**
+ * `NodeDigest`: `NodeDigest`: what a peer knows of one node.
+ */
+typedef struct wire_chitchat_node_digest {
+  /**
+   * The crate's `Heartbeat(u64)`.
+   */
+  uint64_t heartbeat;
+  /**
+   * Versions up to this one may have been garbage-collected.
+   */
+  uint64_t last_gc_version;
+  /**
+   * Highest version known.
+   */
+  uint64_t max_version;
+} wire_chitchat_node_digest;
+
+/**
+ * One entry of a chitchat map.
+ */
+typedef struct wire_chitchat_node_digests_entry {
+  /**
+   * The key.
+   */
+  struct wire_chitchat_chitchat_id key;
+  /**
+   * The value.
+   */
+  struct wire_chitchat_node_digest value;
+} wire_chitchat_node_digests_entry;
+
+/**
+ * `Digest`: `Digest`: one entry per node, in `ChitchatId` order.
+ */
+typedef struct wire_chitchat_digest {
+  /**
+   * The entries. (decoded: in key order)
+   */
+  const struct wire_chitchat_node_digests_entry *node_digests;
+  /**
+   * Number of `node_digests` entries.
+   */
+  size_t node_digests_len;
+} wire_chitchat_digest;
+
+/**
+ * `DeletionStatusMutation` (`WIRE_CHITCHAT_*`): `DeletionStatusMutation` (status byte).
+ */
+typedef uint8_t wire_chitchat_deletion_status_mutation;
+
+/**
+ * `KeyValueMutation`: `KeyValueMutation`.
+ */
+typedef struct wire_chitchat_key_value_mutation {
+  /**
+   * The key.
+   */
+  struct wire_slice key;
+  /**
+   * The value.
+   */
+  struct wire_slice value;
+  /**
+   * The version (at least 1).
+   */
+  uint64_t version;
+  /**
+   * Set or deleted.
+   */
+  wire_chitchat_deletion_status_mutation status;
+} wire_chitchat_key_value_mutation;
+
+/**
+ * `NodeDelta`: `NodeDelta`: the updates of one node.
+ */
+typedef struct wire_chitchat_node_delta {
+  /**
+   * The node.
+   */
+  struct wire_chitchat_chitchat_id chitchat_id;
+  /**
+   * Every record after this version is in the delta (0 = reset).
+   */
+  uint64_t from_version_excluded;
+  /**
+   * The sender's GC watermark for the node.
+   */
+  uint64_t last_gc_version;
+  /**
+   * Key-value updates, versions strictly increasing.
+   */
+  const struct wire_chitchat_key_value_mutation *key_values;
+  /**
+   * Number of `key_values`.
+   */
+  size_t key_values_len;
+  /**
+   * The last kv's version when there are key-values; else travels as `SetMaxVersion` when
+   */
+  uint64_t max_version;
+} wire_chitchat_node_delta;
+
+/**
+ * `Delta`: `Delta`: node updates in send order.
+ */
+typedef struct wire_chitchat_delta {
+  /**
+   * The node updates.
+   */
+  const struct wire_chitchat_node_delta *node_deltas;
+  /**
+   * Number of `node_deltas`.
+   */
+  size_t node_deltas_len;
+} wire_chitchat_delta;
+
+/**
+ * `ChitchatMessage`: `ChitchatMessage`: the steps of the scuttlebutt handshake.
+ */
+typedef struct wire_chitchat_chitchat_message {
+  /**
+   * The variant: `WIRE_CHITCHAT_*`.
+   */
+  uint8_t type;
+  /**
+   * The sender's cluster. `Syn`.
+   */
+  struct wire_slice cluster_id;
+  /**
+   * The sender's digest. `Syn`. `SynAck`.
+   */
+  struct wire_chitchat_digest digest;
+  /**
+   * What A is missing. `SynAck`.
+   */
+  struct wire_chitchat_delta delta;
+} wire_chitchat_chitchat_message;
+
+/**
+ * `ChitchatEnvelope`: `ChitchatEnvelope`: one message with the protocol version of its header.
+ */
+typedef struct wire_chitchat_chitchat_envelope {
+  /**
+   * Protocol version (header byte 2).
+   */
+  wire_chitchat_protocol_version version;
+  /**
+   * The message.
+   */
+  struct wire_chitchat_chitchat_message message;
+} wire_chitchat_chitchat_envelope;
+
+/**
+ * Option `layout` (`WIRE_REPLICATION_LAYOUT_*`): The message layout: noxu-rep 7.x or 3.x.
+ */
+typedef uint32_t wire_replication_layout;
+
+/**
+ * `NodeType` (`WIRE_REPLICATION_*`): A node's role in the group (noxu-rep `NodeType`).
+ */
+typedef uint8_t wire_replication_node_type;
+
+/**
+ * `GroupChangeType` (`WIRE_REPLICATION_*`): The kind of membership change (noxu-rep `GroupChangeType`).
+ */
+typedef uint8_t wire_replication_group_change_type;
+
+/**
+ * `RepNode`: The wire part of noxu-rep's `RepNode`. Its capacity fields (`read_capacity_pct`,
+ */
+typedef struct wire_replication_rep_node {
+  /**
+   * Node name, unique in the group.
+   */
+  struct wire_slice name;
+  /**
+   * The node's role.
+   */
+  wire_replication_node_type node_type;
+  /**
+   * Host name or IP literal, free text.
+   */
+  struct wire_slice host;
+  /**
+   * Replication port.
+   */
+  uint16_t port;
+  /**
+   * Numeric id assigned by the group.
+   */
+  uint32_t node_id;
+} wire_replication_rep_node;
+
+/**
+ * `ProtocolMessage`: One replication message (noxu-rep `ProtocolMessage`), with the crate's variant and field
+ */
+typedef struct wire_replication_protocol_message {
+  /**
+   * The variant: `WIRE_REPLICATION_*`.
+   */
+  uint8_t type;
+  /**
+   * The joining node. `Handshake`. `ElectionProposal`.
+   */
+  struct wire_slice node_name;
+  /**
+   * Its group. `Handshake`.
+   */
+  struct wire_slice group_name;
+  /**
+   * Its role. `Handshake`.
+   */
+  wire_replication_node_type node_type;
+  /**
+   * Whether the handshake was accepted. `HandshakeResponse`. `GroupChangeResponse`.
+   */
+  bool accepted;
+  /**
+   * Whether `reason` is set. `HandshakeResponse`.
+   */
+  bool has_reason;
+  /**
+   * Why not (or any note); `Some("")` differs from `None` on the wire. (when `has_reason`). `HandshakeResponse`. `Shutdown`.
+   */
+  struct wire_slice reason;
+  /**
+   * The master's latest VLSN. `Heartbeat`.
+   */
+  uint64_t master_vlsn;
+  /**
+   * Sender's clock, milliseconds. `Heartbeat`. `HeartbeatResponse`.
+   */
+  uint64_t timestamp_ms;
+  /**
+   * The replica's latest VLSN. `HeartbeatResponse`.
+   */
+  uint64_t replica_vlsn;
+  /**
+   * The entry's VLSN. `LogEntry`. `Ack`. `ElectionProposal`.
+   */
+  uint64_t vlsn;
+  /**
+   * Entry type, opaque. `LogEntry`.
+   */
+  uint8_t entry_type;
+  /**
+   * The entry bytes. `LogEntry`.
+   */
+  struct wire_slice data;
+  /**
+   * Add, remove or update. `GroupChange`.
+   */
+  wire_replication_group_change_type change_type;
+  /**
+   * The node concerned. `GroupChange`.
+   */
+  struct wire_replication_rep_node node;
+  /**
+   * Its election priority. `ElectionProposal`.
+   */
+  uint32_t priority;
+  /**
+   * The election term. `ElectionProposal`. `ElectionVote`. `ElectionResult`.
+   */
+  uint64_t term;
+  /**
+   * Whether `dtvlsn` is set. `ElectionProposal`.
+   */
+  bool has_dtvlsn;
+  /**
+   * The durable-transaction VLSN, the main ranking key (0 = uninitialised): `Some` (when `has_dtvlsn`). `ElectionProposal`.
+   */
+  uint64_t dtvlsn;
+  /**
+   * The voter. `ElectionVote`.
+   */
+  struct wire_slice voter;
+  /**
+   * Whether the vote is granted. `ElectionVote`.
+   */
+  bool granted;
+  /**
+   * The elected master. `ElectionResult`.
+   */
+  struct wire_slice master;
+} wire_replication_protocol_message;
 
 /**
  * `FrameKind` (`WIRE_BROKER_*`): (undocumented)
@@ -678,294 +942,6 @@ typedef struct wire_dataexchange_frame {
 } wire_dataexchange_frame;
 
 /**
- * Which noxu-rep layout (`WIRE_REPLICATION_LAYOUT_*`): they differ only in
- * `ElectionProposal.dtvlsn`, and nothing in the bytes tells them apart.
- */
-typedef uint32_t wire_replication_layout;
-
-/**
- * Tag 0x01.
- */
-typedef struct wire_replication_handshake {
-  /**
-   * Node name.
-   */
-  struct wire_slice node_name;
-  /**
-   * Group name.
-   */
-  struct wire_slice group_name;
-  /**
-   * `NodeType` code.
-   */
-  uint8_t node_type;
-} wire_replication_handshake;
-
-/**
- * Tag 0x02.
- */
-typedef struct wire_replication_handshake_response {
-  /**
-   * Accepted.
-   */
-  bool accepted;
-  /**
-   * Whether `reason` is present.
-   */
-  bool has_reason;
-  /**
-   * The reason (when `has_reason`).
-   */
-  struct wire_slice reason;
-} wire_replication_handshake_response;
-
-/**
- * Tag 0x03.
- */
-typedef struct wire_replication_heartbeat {
-  /**
-   * Master VLSN.
-   */
-  uint64_t master_vlsn;
-  /**
-   * Timestamp (ms).
-   */
-  uint64_t timestamp_ms;
-} wire_replication_heartbeat;
-
-/**
- * Tag 0x04.
- */
-typedef struct wire_replication_heartbeat_response {
-  /**
-   * Replica VLSN.
-   */
-  uint64_t replica_vlsn;
-  /**
-   * Timestamp (ms).
-   */
-  uint64_t timestamp_ms;
-} wire_replication_heartbeat_response;
-
-/**
- * Tag 0x05.
- */
-typedef struct wire_replication_log_entry {
-  /**
-   * VLSN.
-   */
-  uint64_t vlsn;
-  /**
-   * Entry type.
-   */
-  uint8_t entry_type;
-  /**
-   * Entry bytes.
-   */
-  struct wire_slice data;
-} wire_replication_log_entry;
-
-/**
- * Tag 0x06.
- */
-typedef struct wire_replication_ack {
-  /**
-   * VLSN.
-   */
-  uint64_t vlsn;
-} wire_replication_ack;
-
-/**
- * `RepNode`.
- */
-typedef struct wire_replication_node {
-  /**
-   * Node name (UTF-8).
-   */
-  struct wire_slice name;
-  /**
-   * `NodeType`: 0 Electable, 1 Monitor, 2 Secondary, 3 Arbiter.
-   */
-  uint8_t node_type;
-  /**
-   * Host (UTF-8).
-   */
-  struct wire_slice host;
-  /**
-   * Port.
-   */
-  uint16_t port;
-  /**
-   * Node id.
-   */
-  uint32_t node_id;
-} wire_replication_node;
-
-/**
- * Tag 0x07.
- */
-typedef struct wire_replication_group_change {
-  /**
-   * `GroupChangeType`: 0 Add, 1 Remove, 2 Update.
-   */
-  uint8_t change_type;
-  /**
-   * The node.
-   */
-  struct wire_replication_node node;
-} wire_replication_group_change;
-
-/**
- * Tag 0x08.
- */
-typedef struct wire_replication_group_change_response {
-  /**
-   * Accepted.
-   */
-  bool accepted;
-} wire_replication_group_change_response;
-
-/**
- * Tag 0x09.
- */
-typedef struct wire_replication_election_proposal {
-  /**
-   * Proposer.
-   */
-  struct wire_slice node_name;
-  /**
-   * VLSN.
-   */
-  uint64_t vlsn;
-  /**
-   * Priority.
-   */
-  uint32_t priority;
-  /**
-   * Term.
-   */
-  uint64_t term;
-  /**
-   * Whether `dtvlsn` is present: exactly under layout 7x.
-   */
-  bool has_dtvlsn;
-  /**
-   * DTVLSN (layout 7x).
-   */
-  uint64_t dtvlsn;
-} wire_replication_election_proposal;
-
-/**
- * Tag 0x0a.
- */
-typedef struct wire_replication_election_vote {
-  /**
-   * Voter.
-   */
-  struct wire_slice voter;
-  /**
-   * Granted.
-   */
-  bool granted;
-  /**
-   * Term.
-   */
-  uint64_t term;
-} wire_replication_election_vote;
-
-/**
- * Tag 0x0b.
- */
-typedef struct wire_replication_election_result {
-  /**
-   * The master.
-   */
-  struct wire_slice master;
-  /**
-   * Term.
-   */
-  uint64_t term;
-} wire_replication_election_result;
-
-/**
- * Tag 0x0c.
- */
-typedef struct wire_replication_shutdown {
-  /**
-   * Reason.
-   */
-  struct wire_slice reason;
-} wire_replication_shutdown;
-
-/**
- * The fields of a message; the member named after the tag is the one in use.
- */
-typedef union wire_replication_body {
-  /**
-   * Tag 0x01.
-   */
-  struct wire_replication_handshake handshake;
-  /**
-   * Tag 0x02.
-   */
-  struct wire_replication_handshake_response handshake_response;
-  /**
-   * Tag 0x03.
-   */
-  struct wire_replication_heartbeat heartbeat;
-  /**
-   * Tag 0x04.
-   */
-  struct wire_replication_heartbeat_response heartbeat_response;
-  /**
-   * Tag 0x05.
-   */
-  struct wire_replication_log_entry log_entry;
-  /**
-   * Tag 0x06.
-   */
-  struct wire_replication_ack ack;
-  /**
-   * Tag 0x07.
-   */
-  struct wire_replication_group_change group_change;
-  /**
-   * Tag 0x08.
-   */
-  struct wire_replication_group_change_response group_change_response;
-  /**
-   * Tag 0x09.
-   */
-  struct wire_replication_election_proposal election_proposal;
-  /**
-   * Tag 0x0a.
-   */
-  struct wire_replication_election_vote election_vote;
-  /**
-   * Tag 0x0b.
-   */
-  struct wire_replication_election_result election_result;
-  /**
-   * Tag 0x0c.
-   */
-  struct wire_replication_shutdown shutdown;
-} wire_replication_body;
-
-/**
- * A `ProtocolMessage`: its wire tag (0x01 Handshake ... 0x0c Shutdown) and the matching body.
- */
-typedef struct wire_replication_msg {
-  /**
-   * The wire tag.
-   */
-  uint8_t tag;
-  /**
-   * The fields.
-   */
-  union wire_replication_body body;
-} wire_replication_msg;
-
-/**
  * `ErrorCode` (`WIRE_BROKER_*`): (undocumented)
  */
 typedef int32_t wire_broker_error_code;
@@ -1015,7 +991,7 @@ typedef int32_t wire_broker_broker_isolation;
  */
 typedef struct wire_broker_map_entry {
   /**
-   * The key (UTF-8).
+   * The key.
    */
   struct wire_slice key;
   /**
@@ -1922,6 +1898,86 @@ typedef struct wire_broker_probe_response {
 #define WIRE_DNODE_RAMP_PREPARE 23
 
 /**
+ * `version` = `V0` (the default).
+ */
+#define WIRE_CHITCHAT_VERSION_V0 0
+
+/**
+ * `version` = `V1`.
+ */
+#define WIRE_CHITCHAT_VERSION_V1 1
+
+/**
+ * `ProtocolVersion.V0`.
+ */
+#define WIRE_CHITCHAT_V0 0
+
+/**
+ * `ProtocolVersion.V1`.
+ */
+#define WIRE_CHITCHAT_V1 1
+
+/**
+ * `DeletionStatusMutation.Set`.
+ */
+#define WIRE_CHITCHAT_SET 0
+
+/**
+ * `DeletionStatusMutation.Delete`.
+ */
+#define WIRE_CHITCHAT_DELETE 1
+
+/**
+ * `DeletionStatusMutation.DeleteAfterTtl`.
+ */
+#define WIRE_CHITCHAT_DELETE_AFTER_TTL 2
+
+/**
+ * `layout` = `7x` (the default).
+ */
+#define WIRE_REPLICATION_LAYOUT_7X 0
+
+/**
+ * `layout` = `3x`.
+ */
+#define WIRE_REPLICATION_LAYOUT_3X 1
+
+/**
+ * `NodeType.Electable`.
+ */
+#define WIRE_REPLICATION_ELECTABLE 0
+
+/**
+ * `NodeType.Monitor`.
+ */
+#define WIRE_REPLICATION_MONITOR 1
+
+/**
+ * `NodeType.Secondary`.
+ */
+#define WIRE_REPLICATION_SECONDARY 2
+
+/**
+ * `NodeType.Arbiter`.
+ */
+#define WIRE_REPLICATION_ARBITER 3
+
+/**
+ * `GroupChangeType.Add`.
+ */
+#define WIRE_REPLICATION_ADD 0
+
+/**
+ * `GroupChangeType.Remove`.
+ */
+#define WIRE_REPLICATION_REMOVE 1
+
+/**
+ * `GroupChangeType.Update`.
+ */
+#define WIRE_REPLICATION_UPDATE 2
+
+/**
  * `FrameKind.FRAME_KIND_REQUEST`.
  */
 #define WIRE_BROKER_FRAME_KIND_REQUEST 0
@@ -2456,16 +2512,6 @@ typedef struct wire_broker_probe_response {
  */
 #define WIRE_DATAEXCHANGE_VERSION_0_2_1_BETA_1 1
 
-/**
- * noxu-rep 4.1.0 to 7.11.2 (the default): proposals carry `dtvlsn`.
- */
-#define WIRE_REPLICATION_LAYOUT_7X 0
-
-/**
- * noxu-rep 3.0.0 to 4.0.0: proposals have no `dtvlsn`.
- */
-#define WIRE_REPLICATION_LAYOUT_3X 1
-
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -2515,38 +2561,6 @@ enum wire_status wire_protocol_from_name(const char *name, wire_protocol *protoc
  * The default limits of `protocol`'s codec (the reference implementation's).
  */
 enum wire_status wire_limits_default(wire_protocol protocol, struct wire_limits *limits);
-
-/**
- * Decode exactly one chitchat message (`limits` NULL: defaults; the version is read from the
- * header). `*frame` is a new handle; read it with `wire_frame_chitchat`.
- */
-enum wire_status wire_chitchat_decode(const uint8_t *buf,
-                                      size_t len,
-                                      const struct wire_limits *limits,
-                                      struct wire_frame **frame);
-
-/**
- * The chitchat message of a handle; NULL when the handle holds something else. Its digest and
- * delta arrays are owned by the handle.
- */
-const struct wire_chitchat_msg *wire_frame_chitchat(const struct wire_frame *frame);
-
-/**
- * Exact encoded size of `msg` in its `version` (compresses the delta to know it).
- */
-enum wire_status wire_chitchat_encoded_len(const struct wire_chitchat_msg *msg,
-                                           const struct wire_limits *limits,
-                                           size_t *len);
-
-/**
- * Encode `msg` in its `version` into `out`. `*out_len` is always set to the encoded size;
- * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
- */
-enum wire_status wire_chitchat_encode(const struct wire_chitchat_msg *msg,
-                                      const struct wire_limits *limits,
-                                      uint8_t *out,
-                                      size_t cap,
-                                      size_t *out_len);
 
 /**
  * Free a handle (NULL is allowed and does nothing). Every view it handed out dies with it.
@@ -2830,6 +2844,152 @@ enum wire_status wire_dnode_handshake_from_json(const uint8_t *json,
                                                 struct wire_frame **handshake);
 
 /**
+ * The name of a `wire_chitchat_protocol_version` value (`"V0"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_chitchat_protocol_version_name(uint8_t value);
+
+/**
+ * The name of a `wire_chitchat_deletion_status_mutation` value (`"Set"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_chitchat_deletion_status_mutation_name(uint8_t value);
+
+/**
+ * Decode exactly one chitchat frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
+ * failure); read it with `wire_frame_chitchat`.
+ */
+enum wire_status wire_chitchat_decode(const uint8_t *buf,
+                                      size_t len,
+                                      const struct wire_limits *limits,
+                                      wire_chitchat_version version,
+                                      struct wire_frame **frame);
+
+/**
+ * The chitchat frame of a handle; NULL when the handle holds something else.
+ */
+const struct wire_chitchat_chitchat_envelope *wire_frame_chitchat(const struct wire_frame *frame);
+
+/**
+ * Exact encoded size of `frame` (`limits` NULL: defaults).
+ */
+enum wire_status wire_chitchat_encoded_len(const struct wire_chitchat_chitchat_envelope *frame,
+                                           const struct wire_limits *limits,
+                                           wire_chitchat_version version,
+                                           size_t *len);
+
+/**
+ * Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
+ * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
+ */
+enum wire_status wire_chitchat_encode(const struct wire_chitchat_chitchat_envelope *frame,
+                                      const struct wire_limits *limits,
+                                      wire_chitchat_version version,
+                                      uint8_t *out,
+                                      size_t cap,
+                                      size_t *out_len);
+
+/**
+ * The name of a `wire_replication_node_type` value (`"Electable"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_replication_node_type_name(uint8_t value);
+
+/**
+ * The name of a `wire_replication_group_change_type` value (`"Add"`, ...); NULL for an unnamed value. Static.
+ */
+const char *wire_replication_group_change_type_name(uint8_t value);
+
+/**
+ * Decode exactly one replication frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
+ * failure); read it with `wire_frame_replication`.
+ */
+enum wire_status wire_replication_decode(const uint8_t *buf,
+                                         size_t len,
+                                         const struct wire_limits *limits,
+                                         wire_replication_layout layout,
+                                         struct wire_frame **frame);
+
+/**
+ * The replication frame of a handle; NULL when the handle holds something else.
+ */
+const struct wire_replication_protocol_message *wire_frame_replication(const struct wire_frame *frame);
+
+/**
+ * Exact encoded size of `frame` (`limits` NULL: defaults).
+ */
+enum wire_status wire_replication_encoded_len(const struct wire_replication_protocol_message *frame,
+                                              const struct wire_limits *limits,
+                                              wire_replication_layout layout,
+                                              size_t *len);
+
+/**
+ * Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
+ * `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
+ */
+enum wire_status wire_replication_encode(const struct wire_replication_protocol_message *frame,
+                                         const struct wire_limits *limits,
+                                         wire_replication_layout layout,
+                                         uint8_t *out,
+                                         size_t cap,
+                                         size_t *out_len);
+
+/**
+ * Decode exactly one bare message (no length prefix).
+ *
+ * Gives `*message` a new handle (read it with `wire_frame_replication`).
+ */
+enum wire_status wire_replication_decode_message(const uint8_t *data,
+                                                 size_t data_len,
+                                                 const struct wire_limits *limits,
+                                                 wire_replication_layout layout,
+                                                 struct wire_frame **message);
+
+/**
+ * Decode the bare message at the start of `data`, and the bytes it used.
+ *
+ * Gives `*message` a new handle (read it with `wire_frame_replication`), `*used`.
+ */
+enum wire_status wire_replication_decode_message_prefix(const uint8_t *data,
+                                                        size_t data_len,
+                                                        const struct wire_limits *limits,
+                                                        wire_replication_layout layout,
+                                                        struct wire_frame **message,
+                                                        uint64_t *used);
+
+/**
+ * Encode a bare message (no length prefix).
+ *
+ * Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+ */
+enum wire_status wire_replication_encode_message(const struct wire_replication_protocol_message *message,
+                                                 const struct wire_limits *limits,
+                                                 wire_replication_layout layout,
+                                                 uint8_t *out,
+                                                 size_t cap,
+                                                 size_t *out_len);
+
+/**
+ * The service-name preamble a connection starts with.
+ *
+ * Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+ */
+enum wire_status wire_replication_encode_preamble(const uint8_t *service,
+                                                  size_t service_len,
+                                                  uint8_t *out,
+                                                  size_t cap,
+                                                  size_t *out_len);
+
+/**
+ * The service-name preamble at the start of `data`, and the bytes it used.
+ *
+ * Gives the `service` text and a NUL to `service` (`*service_needed` is always its length; written last), `*used`.
+ */
+enum wire_status wire_replication_decode_preamble(const uint8_t *data,
+                                                  size_t data_len,
+                                                  char *service,
+                                                  size_t service_cap,
+                                                  size_t *service_needed,
+                                                  uint64_t *used);
+
+/**
  * The name of a `wire_broker_frame_kind` value (`"FRAME_KIND_REQUEST"`, ...); NULL for an unnamed value. Static.
  */
 const char *wire_broker_frame_kind_name(int32_t value);
@@ -3051,87 +3211,6 @@ enum wire_status wire_dataexchange_read_trace_payload(uint32_t frame_type,
                                                       uint32_t *inner_type,
                                                       int64_t *sent_at_ns,
                                                       struct wire_slice *payload_out);
-
-/**
- * Decode exactly one framed message (`[u32 LE length][message]`) in `layout` (`limits` NULL:
- * defaults). `*frame` is a new handle; read it with `wire_frame_replication`.
- */
-enum wire_status wire_replication_decode(const uint8_t *buf,
-                                         size_t len,
-                                         const struct wire_limits *limits,
-                                         wire_replication_layout layout,
-                                         struct wire_frame **frame);
-
-/**
- * Decode exactly one bare message (no length prefix, as in-process channels carry it) in
- * `layout`; bytes after it are `WIRE_TRAILING_BYTES`. `*frame` is a new handle.
- */
-enum wire_status wire_replication_decode_message(const uint8_t *buf,
-                                                 size_t len,
-                                                 wire_replication_layout layout,
-                                                 struct wire_frame **frame);
-
-/**
- * Decode the bare message at the front of `buf` as the crate does (bytes after it are
- * ignored): `*frame` is a new handle and `*used` the bytes the message took.
- */
-enum wire_status wire_replication_decode_message_prefix(const uint8_t *buf,
-                                                        size_t len,
-                                                        wire_replication_layout layout,
-                                                        struct wire_frame **frame,
-                                                        size_t *used);
-
-/**
- * The replication message of a handle; NULL when the handle holds something else.
- */
-const struct wire_replication_msg *wire_frame_replication(const struct wire_frame *frame);
-
-/**
- * Exact size of `msg` framed (`[u32 LE length][message]`) in `layout`.
- */
-enum wire_status wire_replication_encoded_len(const struct wire_replication_msg *msg,
-                                              const struct wire_limits *limits,
-                                              wire_replication_layout layout,
-                                              size_t *len);
-
-/**
- * Encode `msg` framed (`[u32 LE length][message]`) in `layout` into `out`. `*out_len` is
- * always set to the encoded size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it.
- */
-enum wire_status wire_replication_encode(const struct wire_replication_msg *msg,
-                                         const struct wire_limits *limits,
-                                         wire_replication_layout layout,
-                                         uint8_t *out,
-                                         size_t cap,
-                                         size_t *out_len);
-
-/**
- * Encode `msg` bare (no length prefix) in `layout` into `out` (output as for
- * `wire_replication_encode`; `cap` 0 asks the size).
- */
-enum wire_status wire_replication_encode_message(const struct wire_replication_msg *msg,
-                                                 wire_replication_layout layout,
-                                                 uint8_t *out,
-                                                 size_t cap,
-                                                 size_t *out_len);
-
-/**
- * Encode the service-name preamble a TCP connection starts with (`[u32 LE length][name]`,
- * name 1..=256 bytes of UTF-8) into `out` (output as for `wire_replication_encode`).
- */
-enum wire_status wire_replication_encode_preamble(struct wire_slice service,
-                                                  uint8_t *out,
-                                                  size_t cap,
-                                                  size_t *out_len);
-
-/**
- * Decode the service-name preamble at the front of `buf`: `*service` views the name inside
- * `buf` and `*used` is the preamble's length (framed messages follow it).
- */
-enum wire_status wire_replication_decode_preamble(const uint8_t *buf,
-                                                  size_t len,
-                                                  struct wire_slice *service,
-                                                  size_t *used);
 
 #ifdef __cplusplus
 }  // extern "C"

@@ -8,6 +8,7 @@ use std::ffi::c_char;
 use bytes::BytesMut;
 use wire_core::{AnyCodec, AnyFrame, Codec, Protocol, StreamDecoder};
 
+use crate::generated::View;
 use crate::{
     arg, bytes_arg, cstr_arg, ffi_fn, ffi_value, limits_arg, out, protocol_arg, wire_limits,
     wire_protocol, wire_slice, wire_status, write_out, write_text, Fail, Res,
@@ -89,13 +90,6 @@ pub(crate) enum Held {
     Value(Box<crate::generated::Value>),
 }
 
-/// The C view of what a handle holds.
-pub(crate) enum View {
-    Generated(crate::generated::View),
-    Chitchat(crate::wire_chitchat_msg),
-    Replication(crate::wire_replication_msg),
-}
-
 /// A decoded value owned by the library: a frame of any protocol, or the value of a protocol
 /// helper (dnode header or handshake, bare broker message). Its C view (`wire_frame_dnode`,
 /// ...) lives as long as the handle; byte and string views in it point into the input the
@@ -117,16 +111,8 @@ impl wire_frame {
             origin,
         };
         let view = match &held {
-            Held::Frame(AnyFrame::Chitchat(m), _) => {
-                View::Chitchat(crate::chitchat::view(m, &mut cx))
-            }
-            Held::Frame(AnyFrame::Replication(m), _) => {
-                View::Replication(crate::replication::view(m, &cx))
-            }
-            Held::Frame(f, _) => View::Generated(
-                crate::generated::frame_view(f, &mut cx).expect("a generated protocol's frame"),
-            ),
-            Held::Value(v) => View::Generated(v.view(&mut cx)),
+            Held::Frame(f, _) => crate::generated::frame_view(f, &mut cx),
+            Held::Value(v) => v.view(&mut cx),
         };
         Box::new(wire_frame {
             held,

@@ -13,7 +13,7 @@ use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held};
 use crate::lend::{lend, ByteSource, Copied};
 use crate::{
     arg, array_arg, bytes_arg, encode_out, ffi_fn, ffi_value, json_arg, lent_view, out,
-    set_option, str_arg, str_ref, wire_frame, wire_limits, wire_slice, wire_status, write_out,
+    set_option, str_arg, str_ref, wire_frame, wire_limits, wire_slice, wire_socket_addr, wire_status, write_out,
     write_text, Fail, Res,
 };
 
@@ -201,7 +201,7 @@ pub struct wire_dnode_handshake {
 pub(crate) fn view_dmsg(m: &wire_core::dnode::Dmsg, cx: &mut Ctx) -> wire_dnode_dmsg {
     wire_dnode_dmsg {
         id: *&m.id,
-        r#type: (&m.r#type).as_u8(),
+        r#type: wire_core::schema::EnumCode::code(*&m.r#type) as u8,
         flags: *&m.flags,
         version: *&m.version,
         same_dc: *&m.same_dc,
@@ -213,7 +213,7 @@ pub(crate) fn view_dmsg(m: &wire_core::dnode::Dmsg, cx: &mut Ctx) -> wire_dnode_
 pub(crate) fn view_dmsg_header(m: &wire_core::dnode::DmsgHeader, cx: &mut Ctx) -> wire_dnode_dmsg_header {
     wire_dnode_dmsg_header {
         id: *&m.id,
-        r#type: (&m.r#type).as_u8(),
+        r#type: wire_core::schema::EnumCode::code(*&m.r#type) as u8,
         flags: *&m.flags,
         version: *&m.version,
         same_dc: *&m.same_dc,
@@ -249,7 +249,7 @@ pub(crate) fn view_handshake(m: &wire_core::dnode::Handshake, cx: &mut Ctx) -> w
 
 pub(crate) unsafe fn arg_dmsg(c: &wire_dnode_dmsg, l: &impl ByteSource) -> Res<wire_core::dnode::Dmsg> {
     let f_id = *&c.id;
-    let f_type = wire_core::dnode::DmsgType::from_u8(*&c.r#type);
+    let f_type = <wire_core::dnode::DmsgType as wire_core::schema::EnumCode>::from_code(i64::from(*&c.r#type)).ok_or_else(|| Fail::invalid(P, format!("Dmsg.type {} is not a DmsgType", *&c.r#type)))?;
     let f_flags = *&c.flags;
     let f_version = *&c.version;
     let f_same_dc = *&c.same_dc;
@@ -260,7 +260,7 @@ pub(crate) unsafe fn arg_dmsg(c: &wire_dnode_dmsg, l: &impl ByteSource) -> Res<w
 
 pub(crate) unsafe fn arg_dmsg_header(c: &wire_dnode_dmsg_header, l: &impl ByteSource) -> Res<wire_core::dnode::DmsgHeader> {
     let f_id = *&c.id;
-    let f_type = wire_core::dnode::DmsgType::from_u8(*&c.r#type);
+    let f_type = <wire_core::dnode::DmsgType as wire_core::schema::EnumCode>::from_code(i64::from(*&c.r#type)).ok_or_else(|| Fail::invalid(P, format!("DmsgHeader.type {} is not a DmsgType", *&c.r#type)))?;
     let f_flags = *&c.flags;
     let f_version = *&c.version;
     let f_same_dc = *&c.same_dc;
@@ -294,7 +294,9 @@ pub(crate) unsafe fn arg_handshake(c: &wire_dnode_handshake, l: &impl ByteSource
 /// The dnode codec with `limits` (NULL: defaults) and the options by index.
 fn dnode_codec(limits: *const wire_limits, flavour: wire_dnode_flavour) -> Res<AnyCodec> {
     let mut codec = codec_for(P, limits)?;
-    set_option(&mut codec, "flavour", &["plain", "gossip"], flavour, "wire_dnode_flavour")?;
+    if flavour != 0 {
+        set_option(&mut codec, "flavour", &["plain", "gossip"], flavour, "wire_dnode_flavour")?;
+    }
     Ok(codec)
 }
 
@@ -314,7 +316,7 @@ pub extern "C" fn wire_dnode_decode(buf: *const u8, len: usize, limits: *const w
 pub extern "C" fn wire_frame_dnode(frame: *const wire_frame) -> *const wire_dnode_dmsg {
     // SAFETY: the caller gives NULL or a live handle.
     ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(crate::frame::View::Generated(View::DnodeFrame(f))) => f,
+        Some(View::DnodeFrame(f)) => f,
         _ => std::ptr::null(),
     })
 }
@@ -323,10 +325,10 @@ pub extern "C" fn wire_frame_dnode(frame: *const wire_frame) -> *const wire_dnod
 #[no_mangle]
 pub extern "C" fn wire_dnode_encoded_len(frame: *const wire_dnode_dmsg, limits: *const wire_limits, flavour: wire_dnode_flavour, len: *mut usize) -> wire_status {
     ffi_fn!({
-        let codec = dnode_codec(limits, flavour)?;
+        let AnyCodec::Dnode(codec) = dnode_codec(limits, flavour)? else { unreachable!("the dnode codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct and a writable out-pointer.
-            let f = AnyFrame::Dnode(unsafe { arg_dmsg(arg(frame, "frame")?, l)? });
+            let f = unsafe { arg_dmsg(arg(frame, "frame")?, l)? };
             *unsafe { out(len, "len")? } = codec.encoded_len(&f)?;
             Ok(())
         })
@@ -338,10 +340,10 @@ pub extern "C" fn wire_dnode_encoded_len(frame: *const wire_dnode_dmsg, limits: 
 #[no_mangle]
 pub extern "C" fn wire_dnode_encode(frame: *const wire_dnode_dmsg, limits: *const wire_limits, flavour: wire_dnode_flavour, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
     ffi_fn!({
-        let mut codec = dnode_codec(limits, flavour)?;
+        let AnyCodec::Dnode(mut codec) = dnode_codec(limits, flavour)? else { unreachable!("the dnode codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-            let f = AnyFrame::Dnode(unsafe { arg_dmsg(arg(frame, "frame")?, l)? });
+            let f = unsafe { arg_dmsg(arg(frame, "frame")?, l)? };
             unsafe { encode_out(&mut codec, &f, l.range(), out, cap, out_len) }
         })
     })
@@ -501,6 +503,952 @@ pub extern "C" fn wire_dnode_handshake_from_json(json: *const u8, json_len: usiz
         let r = wire_core::dnode::ops::handshake_from_json(&json_v)?;
         hand_out(Held::Value(Box::new(Value::DnodeHandshake(r))), None, handshake_o);
         Ok(())
+    })
+}
+}
+
+// ---- chitchat ----
+
+pub use self::chitchat::*;
+
+mod chitchat {
+use super::*;
+
+const P: Protocol = Protocol::Chitchat;
+
+/// Message type of `Syn`.
+pub const WIRE_CHITCHAT_SYN: u8 = 0;
+
+/// Message type of `SynAck`.
+pub const WIRE_CHITCHAT_SYN_ACK: u8 = 1;
+
+/// Message type of `Ack`.
+pub const WIRE_CHITCHAT_ACK: u8 = 2;
+
+/// Message type of `BadCluster`.
+pub const WIRE_CHITCHAT_BAD_CLUSTER: u8 = 3;
+
+/// Default limit of a message: the largest UDP payload.
+pub const WIRE_CHITCHAT_MAX_FRAME_SIZE: u64 = 65507;
+
+/// Default limit of a message's decompressed blocks.
+pub const WIRE_CHITCHAT_MAX_DECOMPRESSED_SIZE: u64 = 76644352;
+
+/// Option `version` (`WIRE_CHITCHAT_VERSION_*`): The protocol version messages are encoded in (decoding reads it from the header).
+pub type wire_chitchat_version = u32;
+/// `version` = `V0` (the default).
+pub const WIRE_CHITCHAT_VERSION_V0: wire_chitchat_version = 0;
+/// `version` = `V1`.
+pub const WIRE_CHITCHAT_VERSION_V1: wire_chitchat_version = 1;
+
+/// `ProtocolVersion` (`WIRE_CHITCHAT_*`): `ProtocolVersion`: only the digest encoding differs.
+pub type wire_chitchat_protocol_version = u8;
+/// `ProtocolVersion.V0`.
+pub const WIRE_CHITCHAT_V0: wire_chitchat_protocol_version = 0;
+/// `ProtocolVersion.V1`.
+pub const WIRE_CHITCHAT_V1: wire_chitchat_protocol_version = 1;
+
+/// The name of a `wire_chitchat_protocol_version` value (`"V0"`, ...); NULL for an unnamed value. Static.
+#[no_mangle]
+pub extern "C" fn wire_chitchat_protocol_version_name(value: u8) -> *const c_char {
+    ffi_value(std::ptr::null(), || {
+    let name: &'static std::ffi::CStr = match value {
+        0 => c"V0",
+        1 => c"V1",
+        _ => return std::ptr::null(),
+    };
+    name.as_ptr()
+    })
+}
+
+/// `DeletionStatusMutation` (`WIRE_CHITCHAT_*`): `DeletionStatusMutation` (status byte).
+pub type wire_chitchat_deletion_status_mutation = u8;
+/// `DeletionStatusMutation.Set`.
+pub const WIRE_CHITCHAT_SET: wire_chitchat_deletion_status_mutation = 0;
+/// `DeletionStatusMutation.Delete`.
+pub const WIRE_CHITCHAT_DELETE: wire_chitchat_deletion_status_mutation = 1;
+/// `DeletionStatusMutation.DeleteAfterTtl`.
+pub const WIRE_CHITCHAT_DELETE_AFTER_TTL: wire_chitchat_deletion_status_mutation = 2;
+
+/// The name of a `wire_chitchat_deletion_status_mutation` value (`"Set"`, ...); NULL for an unnamed value. Static.
+#[no_mangle]
+pub extern "C" fn wire_chitchat_deletion_status_mutation_name(value: u8) -> *const c_char {
+    ffi_value(std::ptr::null(), || {
+    let name: &'static std::ffi::CStr = match value {
+        0 => c"Set",
+        1 => c"Delete",
+        2 => c"DeleteAfterTtl",
+        _ => return std::ptr::null(),
+    };
+    name.as_ptr()
+    })
+}
+
+/// One entry of a chitchat map.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_node_digests_entry {
+    /// The key.
+    pub key: wire_chitchat_chitchat_id,
+    /// The value.
+    pub value: wire_chitchat_node_digest,
+}
+
+/// `ChitchatId`: `ChitchatId`. Its order (derived, as in the crate) is the digest's wire order: node_id
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_chitchat_id {
+    /// Unique across the cluster.
+    pub node_id: wire_slice,
+    /// Incremented each time the node rejoins.
+    pub generation_id: u64,
+    /// Where peers gossip with the node. IPv6 flow info and scope id are not carried.
+    pub gossip_advertise_addr: wire_socket_addr,
+}
+
+/// `NodeDigest`: `NodeDigest`: what a peer knows of one node.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_node_digest {
+    /// The crate's `Heartbeat(u64)`.
+    pub heartbeat: u64,
+    /// Versions up to this one may have been garbage-collected.
+    pub last_gc_version: u64,
+    /// Highest version known.
+    pub max_version: u64,
+}
+
+/// `Digest`: `Digest`: one entry per node, in `ChitchatId` order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_digest {
+    /// The entries. (decoded: in key order)
+    pub node_digests: *const wire_chitchat_node_digests_entry,
+    /// Number of `node_digests` entries.
+    pub node_digests_len: usize,
+}
+
+/// `KeyValueMutation`: `KeyValueMutation`.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_key_value_mutation {
+    /// The key.
+    pub key: wire_slice,
+    /// The value.
+    pub value: wire_slice,
+    /// The version (at least 1).
+    pub version: u64,
+    /// Set or deleted.
+    pub status: wire_chitchat_deletion_status_mutation,
+}
+
+/// `NodeDelta`: `NodeDelta`: the updates of one node.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_node_delta {
+    /// The node.
+    pub chitchat_id: wire_chitchat_chitchat_id,
+    /// Every record after this version is in the delta (0 = reset).
+    pub from_version_excluded: u64,
+    /// The sender's GC watermark for the node.
+    pub last_gc_version: u64,
+    /// Key-value updates, versions strictly increasing.
+    pub key_values: *const wire_chitchat_key_value_mutation,
+    /// Number of `key_values`.
+    pub key_values_len: usize,
+    /// The last kv's version when there are key-values; else travels as `SetMaxVersion` when
+    pub max_version: u64,
+}
+
+/// `Delta`: `Delta`: node updates in send order.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_delta {
+    /// The node updates.
+    pub node_deltas: *const wire_chitchat_node_delta,
+    /// Number of `node_deltas`.
+    pub node_deltas_len: usize,
+}
+
+/// `ChitchatMessage`: `ChitchatMessage`: the steps of the scuttlebutt handshake.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_chitchat_message {
+    /// The variant: `WIRE_CHITCHAT_*`.
+    pub r#type: u8,
+    /// The sender's cluster. `Syn`.
+    pub cluster_id: wire_slice,
+    /// The sender's digest. `Syn`. `SynAck`.
+    pub digest: wire_chitchat_digest,
+    /// What A is missing. `SynAck`.
+    pub delta: wire_chitchat_delta,
+}
+
+/// `ChitchatEnvelope`: `ChitchatEnvelope`: one message with the protocol version of its header.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_chitchat_chitchat_envelope {
+    /// Protocol version (header byte 2).
+    pub version: wire_chitchat_protocol_version,
+    /// The message.
+    pub message: wire_chitchat_chitchat_message,
+}
+
+pub(crate) fn view_chitchat_id(m: &wire_core::chitchat::ChitchatId, cx: &mut Ctx) -> wire_chitchat_chitchat_id {
+    wire_chitchat_chitchat_id {
+        node_id: cx.view((&m.node_id).as_bytes()),
+        generation_id: *&m.generation_id,
+        gossip_advertise_addr: crate::addr_view(&m.gossip_advertise_addr),
+    }
+}
+
+pub(crate) fn view_node_digest(m: &wire_core::chitchat::NodeDigest, cx: &mut Ctx) -> wire_chitchat_node_digest {
+    wire_chitchat_node_digest {
+        heartbeat: *&m.heartbeat,
+        last_gc_version: *&m.last_gc_version,
+        max_version: *&m.max_version,
+    }
+}
+
+pub(crate) fn view_digest(m: &wire_core::chitchat::Digest, cx: &mut Ctx) -> wire_chitchat_digest {
+    let items: Vec<_> = (&m.node_digests).iter().map(|(k, v)| wire_chitchat_node_digests_entry { key: view_chitchat_id(k, cx), value: view_node_digest(v, cx) }).collect();
+    let (f_node_digests, node_digests_len) = cx.arena.slice(items);
+    wire_chitchat_digest {
+        node_digests: f_node_digests,
+        node_digests_len,
+    }
+}
+
+pub(crate) fn view_key_value_mutation(m: &wire_core::chitchat::KeyValueMutation, cx: &mut Ctx) -> wire_chitchat_key_value_mutation {
+    wire_chitchat_key_value_mutation {
+        key: cx.view((&m.key).as_bytes()),
+        value: cx.view((&m.value).as_bytes()),
+        version: *&m.version,
+        status: wire_core::schema::EnumCode::code(*&m.status) as u8,
+    }
+}
+
+pub(crate) fn view_node_delta(m: &wire_core::chitchat::NodeDelta, cx: &mut Ctx) -> wire_chitchat_node_delta {
+    let items: Vec<_> = (&m.key_values).iter().map(|x| view_key_value_mutation(x, cx)).collect();
+    let (f_key_values, key_values_len) = cx.arena.slice(items);
+    wire_chitchat_node_delta {
+        chitchat_id: view_chitchat_id(&m.chitchat_id, cx),
+        from_version_excluded: *&m.from_version_excluded,
+        last_gc_version: *&m.last_gc_version,
+        key_values: f_key_values,
+        key_values_len,
+        max_version: *&m.max_version,
+    }
+}
+
+pub(crate) fn view_delta(m: &wire_core::chitchat::Delta, cx: &mut Ctx) -> wire_chitchat_delta {
+    let items: Vec<_> = (&m.node_deltas).iter().map(|x| view_node_delta(x, cx)).collect();
+    let (f_node_deltas, node_deltas_len) = cx.arena.slice(items);
+    wire_chitchat_delta {
+        node_deltas: f_node_deltas,
+        node_deltas_len,
+    }
+}
+
+pub(crate) fn view_chitchat_message(m: &wire_core::chitchat::ChitchatMessage, cx: &mut Ctx) -> wire_chitchat_chitchat_message {
+    match m {
+        wire_core::chitchat::ChitchatMessage::Syn { cluster_id, digest } => {
+    wire_chitchat_chitchat_message {
+        r#type: WIRE_CHITCHAT_SYN,
+        cluster_id: cx.view((cluster_id).as_bytes()),
+        digest: view_digest(digest, cx),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::chitchat::ChitchatMessage::SynAck { digest, delta } => {
+    wire_chitchat_chitchat_message {
+        r#type: WIRE_CHITCHAT_SYN_ACK,
+        digest: view_digest(digest, cx),
+        delta: view_delta(delta, cx),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::chitchat::ChitchatMessage::Ack { delta } => {
+    wire_chitchat_chitchat_message {
+        r#type: WIRE_CHITCHAT_ACK,
+        delta: view_delta(delta, cx),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::chitchat::ChitchatMessage::BadCluster {  } => {
+    wire_chitchat_chitchat_message {
+        r#type: WIRE_CHITCHAT_BAD_CLUSTER,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+    }
+}
+
+pub(crate) fn view_chitchat_envelope(m: &wire_core::chitchat::ChitchatEnvelope, cx: &mut Ctx) -> wire_chitchat_chitchat_envelope {
+    wire_chitchat_chitchat_envelope {
+        version: wire_core::schema::EnumCode::code(*&m.version) as u8,
+        message: view_chitchat_message(&m.message, cx),
+    }
+}
+
+pub(crate) unsafe fn arg_chitchat_id(c: &wire_chitchat_chitchat_id, l: &impl ByteSource) -> Res<wire_core::chitchat::ChitchatId> {
+    let f_node_id = str_arg(P, &c.node_id, "ChitchatId.node_id")?;
+    let f_generation_id = *&c.generation_id;
+    let f_gossip_advertise_addr = crate::addr_arg(P, &c.gossip_advertise_addr, "ChitchatId.gossip_advertise_addr")?;
+    Ok(wire_core::chitchat::ChitchatId { node_id: f_node_id, generation_id: f_generation_id, gossip_advertise_addr: f_gossip_advertise_addr })
+}
+
+pub(crate) unsafe fn arg_node_digest(c: &wire_chitchat_node_digest, l: &impl ByteSource) -> Res<wire_core::chitchat::NodeDigest> {
+    let f_heartbeat = *&c.heartbeat;
+    let f_last_gc_version = *&c.last_gc_version;
+    let f_max_version = *&c.max_version;
+    Ok(wire_core::chitchat::NodeDigest { heartbeat: f_heartbeat, last_gc_version: f_last_gc_version, max_version: f_max_version })
+}
+
+pub(crate) unsafe fn arg_digest(c: &wire_chitchat_digest, l: &impl ByteSource) -> Res<wire_core::chitchat::Digest> {
+    let f_node_digests = array_arg(c.node_digests, c.node_digests_len, "Digest.node_digests")?
+        .iter()
+        .map(|e| Ok((arg_chitchat_id(&e.key, l)?, arg_node_digest(&e.value, l)?)))
+        .collect::<Res<_>>()?;
+    Ok(wire_core::chitchat::Digest { node_digests: f_node_digests })
+}
+
+pub(crate) unsafe fn arg_key_value_mutation(c: &wire_chitchat_key_value_mutation, l: &impl ByteSource) -> Res<wire_core::chitchat::KeyValueMutation> {
+    let f_key = str_arg(P, &c.key, "KeyValueMutation.key")?;
+    let f_value = str_arg(P, &c.value, "KeyValueMutation.value")?;
+    let f_version = *&c.version;
+    let f_status = <wire_core::chitchat::DeletionStatusMutation as wire_core::schema::EnumCode>::from_code(i64::from(*&c.status)).ok_or_else(|| Fail::invalid(P, format!("KeyValueMutation.status {} is not a DeletionStatusMutation", *&c.status)))?;
+    Ok(wire_core::chitchat::KeyValueMutation { key: f_key, value: f_value, version: f_version, status: f_status })
+}
+
+pub(crate) unsafe fn arg_node_delta(c: &wire_chitchat_node_delta, l: &impl ByteSource) -> Res<wire_core::chitchat::NodeDelta> {
+    let f_chitchat_id = arg_chitchat_id(&c.chitchat_id, l)?;
+    let f_from_version_excluded = *&c.from_version_excluded;
+    let f_last_gc_version = *&c.last_gc_version;
+    let f_key_values = array_arg(c.key_values, c.key_values_len, "NodeDelta.key_values")?
+        .iter()
+        .map(|x| Ok(arg_key_value_mutation(x, l)?))
+        .collect::<Res<_>>()?;
+    let f_max_version = *&c.max_version;
+    Ok(wire_core::chitchat::NodeDelta { chitchat_id: f_chitchat_id, from_version_excluded: f_from_version_excluded, last_gc_version: f_last_gc_version, key_values: f_key_values, max_version: f_max_version })
+}
+
+pub(crate) unsafe fn arg_delta(c: &wire_chitchat_delta, l: &impl ByteSource) -> Res<wire_core::chitchat::Delta> {
+    let f_node_deltas = array_arg(c.node_deltas, c.node_deltas_len, "Delta.node_deltas")?
+        .iter()
+        .map(|x| Ok(arg_node_delta(x, l)?))
+        .collect::<Res<_>>()?;
+    Ok(wire_core::chitchat::Delta { node_deltas: f_node_deltas })
+}
+
+pub(crate) unsafe fn arg_chitchat_message(c: &wire_chitchat_chitchat_message, l: &impl ByteSource) -> Res<wire_core::chitchat::ChitchatMessage> {
+    Ok(match c.r#type {
+        WIRE_CHITCHAT_SYN => {
+    let f_cluster_id = str_arg(P, &c.cluster_id, "Syn.cluster_id")?;
+    let f_digest = arg_digest(&c.digest, l)?;
+    wire_core::chitchat::ChitchatMessage::Syn { cluster_id: f_cluster_id, digest: f_digest }
+        }
+        WIRE_CHITCHAT_SYN_ACK => {
+    let f_digest = arg_digest(&c.digest, l)?;
+    let f_delta = arg_delta(&c.delta, l)?;
+    wire_core::chitchat::ChitchatMessage::SynAck { digest: f_digest, delta: f_delta }
+        }
+        WIRE_CHITCHAT_ACK => {
+    let f_delta = arg_delta(&c.delta, l)?;
+    wire_core::chitchat::ChitchatMessage::Ack { delta: f_delta }
+        }
+        WIRE_CHITCHAT_BAD_CLUSTER => {
+    wire_core::chitchat::ChitchatMessage::BadCluster {  }
+        }
+        n => return Err(Fail::invalid(P, format!("ChitchatMessage.type {n} is not a ChitchatMessage type"))),
+    })
+}
+
+pub(crate) unsafe fn arg_chitchat_envelope(c: &wire_chitchat_chitchat_envelope, l: &impl ByteSource) -> Res<wire_core::chitchat::ChitchatEnvelope> {
+    let f_version = <wire_core::chitchat::ProtocolVersion as wire_core::schema::EnumCode>::from_code(i64::from(*&c.version)).ok_or_else(|| Fail::invalid(P, format!("ChitchatEnvelope.version {} is not a ProtocolVersion", *&c.version)))?;
+    let f_message = arg_chitchat_message(&c.message, l)?;
+    Ok(wire_core::chitchat::ChitchatEnvelope { version: f_version, message: f_message })
+}
+
+/// The chitchat codec with `limits` (NULL: defaults) and the options by index.
+fn chitchat_codec(limits: *const wire_limits, version: wire_chitchat_version) -> Res<AnyCodec> {
+    let mut codec = codec_for(P, limits)?;
+    if version != 0 {
+        set_option(&mut codec, "version", &["V0", "V1"], version, "wire_chitchat_version")?;
+    }
+    Ok(codec)
+}
+
+/// Decode exactly one chitchat frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
+/// failure); read it with `wire_frame_chitchat`.
+#[no_mangle]
+pub extern "C" fn wire_chitchat_decode(buf: *const u8, len: usize, limits: *const wire_limits, version: wire_chitchat_version, frame: *mut *mut wire_frame) -> wire_status {
+    ffi_fn!({
+        // SAFETY: the caller gives `len` readable bytes at `buf`.
+        let input = unsafe { bytes_arg(buf, len, "buf")? };
+        decode_into(chitchat_codec(limits, version)?, input, frame)
+    })
+}
+
+/// The chitchat frame of a handle; NULL when the handle holds something else.
+#[no_mangle]
+pub extern "C" fn wire_frame_chitchat(frame: *const wire_frame) -> *const wire_chitchat_chitchat_envelope {
+    // SAFETY: the caller gives NULL or a live handle.
+    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
+        Some(View::ChitchatFrame(f)) => f,
+        _ => std::ptr::null(),
+    })
+}
+
+/// Exact encoded size of `frame` (`limits` NULL: defaults).
+#[no_mangle]
+pub extern "C" fn wire_chitchat_encoded_len(frame: *const wire_chitchat_chitchat_envelope, limits: *const wire_limits, version: wire_chitchat_version, len: *mut usize) -> wire_status {
+    ffi_fn!({
+        let AnyCodec::Chitchat(codec) = chitchat_codec(limits, version)? else { unreachable!("the chitchat codec") };
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct and a writable out-pointer.
+            let f = unsafe { arg_chitchat_envelope(arg(frame, "frame")?, l)? };
+            *unsafe { out(len, "len")? } = codec.encoded_len(&f)?;
+            Ok(())
+        })
+    })
+}
+
+/// Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
+/// `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
+#[no_mangle]
+pub extern "C" fn wire_chitchat_encode(frame: *const wire_chitchat_chitchat_envelope, limits: *const wire_limits, version: wire_chitchat_version, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
+    ffi_fn!({
+        let AnyCodec::Chitchat(mut codec) = chitchat_codec(limits, version)? else { unreachable!("the chitchat codec") };
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
+            let f = unsafe { arg_chitchat_envelope(arg(frame, "frame")?, l)? };
+            unsafe { encode_out(&mut codec, &f, l.range(), out, cap, out_len) }
+        })
+    })
+}
+}
+
+// ---- replication ----
+
+pub use self::replication::*;
+
+mod replication {
+use super::*;
+
+const P: Protocol = Protocol::Replication;
+
+/// Tag of `Handshake`.
+pub const WIRE_REPLICATION_HANDSHAKE: u8 = 1;
+
+/// Tag of `HandshakeResponse`.
+pub const WIRE_REPLICATION_HANDSHAKE_RESPONSE: u8 = 2;
+
+/// Tag of `Heartbeat`.
+pub const WIRE_REPLICATION_HEARTBEAT: u8 = 3;
+
+/// Tag of `HeartbeatResponse`.
+pub const WIRE_REPLICATION_HEARTBEAT_RESPONSE: u8 = 4;
+
+/// Tag of `LogEntry`.
+pub const WIRE_REPLICATION_LOG_ENTRY: u8 = 5;
+
+/// Tag of `Ack`.
+pub const WIRE_REPLICATION_ACK: u8 = 6;
+
+/// Tag of `GroupChange`.
+pub const WIRE_REPLICATION_GROUP_CHANGE: u8 = 7;
+
+/// Tag of `GroupChangeResponse`.
+pub const WIRE_REPLICATION_GROUP_CHANGE_RESPONSE: u8 = 8;
+
+/// Tag of `ElectionProposal`.
+pub const WIRE_REPLICATION_ELECTION_PROPOSAL: u8 = 9;
+
+/// Tag of `ElectionVote`.
+pub const WIRE_REPLICATION_ELECTION_VOTE: u8 = 10;
+
+/// Tag of `ElectionResult`.
+pub const WIRE_REPLICATION_ELECTION_RESULT: u8 = 11;
+
+/// Tag of `Shutdown`.
+pub const WIRE_REPLICATION_SHUTDOWN: u8 = 12;
+
+/// The receivers' largest frame payload (the default limit).
+pub const WIRE_REPLICATION_MAX_FRAME_PAYLOAD: u64 = 67108864;
+
+/// Option `layout` (`WIRE_REPLICATION_LAYOUT_*`): The message layout: noxu-rep 7.x or 3.x.
+pub type wire_replication_layout = u32;
+/// `layout` = `7x` (the default).
+pub const WIRE_REPLICATION_LAYOUT_7X: wire_replication_layout = 0;
+/// `layout` = `3x`.
+pub const WIRE_REPLICATION_LAYOUT_3X: wire_replication_layout = 1;
+
+/// `NodeType` (`WIRE_REPLICATION_*`): A node's role in the group (noxu-rep `NodeType`).
+pub type wire_replication_node_type = u8;
+/// `NodeType.Electable`.
+pub const WIRE_REPLICATION_ELECTABLE: wire_replication_node_type = 0;
+/// `NodeType.Monitor`.
+pub const WIRE_REPLICATION_MONITOR: wire_replication_node_type = 1;
+/// `NodeType.Secondary`.
+pub const WIRE_REPLICATION_SECONDARY: wire_replication_node_type = 2;
+/// `NodeType.Arbiter`.
+pub const WIRE_REPLICATION_ARBITER: wire_replication_node_type = 3;
+
+/// The name of a `wire_replication_node_type` value (`"Electable"`, ...); NULL for an unnamed value. Static.
+#[no_mangle]
+pub extern "C" fn wire_replication_node_type_name(value: u8) -> *const c_char {
+    ffi_value(std::ptr::null(), || {
+    let name: &'static std::ffi::CStr = match value {
+        0 => c"Electable",
+        1 => c"Monitor",
+        2 => c"Secondary",
+        3 => c"Arbiter",
+        _ => return std::ptr::null(),
+    };
+    name.as_ptr()
+    })
+}
+
+/// `GroupChangeType` (`WIRE_REPLICATION_*`): The kind of membership change (noxu-rep `GroupChangeType`).
+pub type wire_replication_group_change_type = u8;
+/// `GroupChangeType.Add`.
+pub const WIRE_REPLICATION_ADD: wire_replication_group_change_type = 0;
+/// `GroupChangeType.Remove`.
+pub const WIRE_REPLICATION_REMOVE: wire_replication_group_change_type = 1;
+/// `GroupChangeType.Update`.
+pub const WIRE_REPLICATION_UPDATE: wire_replication_group_change_type = 2;
+
+/// The name of a `wire_replication_group_change_type` value (`"Add"`, ...); NULL for an unnamed value. Static.
+#[no_mangle]
+pub extern "C" fn wire_replication_group_change_type_name(value: u8) -> *const c_char {
+    ffi_value(std::ptr::null(), || {
+    let name: &'static std::ffi::CStr = match value {
+        0 => c"Add",
+        1 => c"Remove",
+        2 => c"Update",
+        _ => return std::ptr::null(),
+    };
+    name.as_ptr()
+    })
+}
+
+/// `RepNode`: The wire part of noxu-rep's `RepNode`. Its capacity fields (`read_capacity_pct`,
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_replication_rep_node {
+    /// Node name, unique in the group.
+    pub name: wire_slice,
+    /// The node's role.
+    pub node_type: wire_replication_node_type,
+    /// Host name or IP literal, free text.
+    pub host: wire_slice,
+    /// Replication port.
+    pub port: u16,
+    /// Numeric id assigned by the group.
+    pub node_id: u32,
+}
+
+/// `ProtocolMessage`: One replication message (noxu-rep `ProtocolMessage`), with the crate's variant and field
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_replication_protocol_message {
+    /// The variant: `WIRE_REPLICATION_*`.
+    pub r#type: u8,
+    /// The joining node. `Handshake`. `ElectionProposal`.
+    pub node_name: wire_slice,
+    /// Its group. `Handshake`.
+    pub group_name: wire_slice,
+    /// Its role. `Handshake`.
+    pub node_type: wire_replication_node_type,
+    /// Whether the handshake was accepted. `HandshakeResponse`. `GroupChangeResponse`.
+    pub accepted: bool,
+    /// Whether `reason` is set. `HandshakeResponse`.
+    pub has_reason: bool,
+    /// Why not (or any note); `Some("")` differs from `None` on the wire. (when `has_reason`). `HandshakeResponse`. `Shutdown`.
+    pub reason: wire_slice,
+    /// The master's latest VLSN. `Heartbeat`.
+    pub master_vlsn: u64,
+    /// Sender's clock, milliseconds. `Heartbeat`. `HeartbeatResponse`.
+    pub timestamp_ms: u64,
+    /// The replica's latest VLSN. `HeartbeatResponse`.
+    pub replica_vlsn: u64,
+    /// The entry's VLSN. `LogEntry`. `Ack`. `ElectionProposal`.
+    pub vlsn: u64,
+    /// Entry type, opaque. `LogEntry`.
+    pub entry_type: u8,
+    /// The entry bytes. `LogEntry`.
+    pub data: wire_slice,
+    /// Add, remove or update. `GroupChange`.
+    pub change_type: wire_replication_group_change_type,
+    /// The node concerned. `GroupChange`.
+    pub node: wire_replication_rep_node,
+    /// Its election priority. `ElectionProposal`.
+    pub priority: u32,
+    /// The election term. `ElectionProposal`. `ElectionVote`. `ElectionResult`.
+    pub term: u64,
+    /// Whether `dtvlsn` is set. `ElectionProposal`.
+    pub has_dtvlsn: bool,
+    /// The durable-transaction VLSN, the main ranking key (0 = uninitialised): `Some` (when `has_dtvlsn`). `ElectionProposal`.
+    pub dtvlsn: u64,
+    /// The voter. `ElectionVote`.
+    pub voter: wire_slice,
+    /// Whether the vote is granted. `ElectionVote`.
+    pub granted: bool,
+    /// The elected master. `ElectionResult`.
+    pub master: wire_slice,
+}
+
+pub(crate) fn view_rep_node(m: &wire_core::replication::RepNode, cx: &mut Ctx) -> wire_replication_rep_node {
+    wire_replication_rep_node {
+        name: cx.view((&m.name).as_bytes()),
+        node_type: wire_core::schema::EnumCode::code(*&m.node_type) as u8,
+        host: cx.view((&m.host).as_bytes()),
+        port: *&m.port,
+        node_id: *&m.node_id,
+    }
+}
+
+pub(crate) fn view_protocol_message(m: &wire_core::replication::ProtocolMessage, cx: &mut Ctx) -> wire_replication_protocol_message {
+    match m {
+        wire_core::replication::ProtocolMessage::Handshake { node_name, group_name, node_type } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_HANDSHAKE,
+        node_name: cx.view((node_name).as_bytes()),
+        group_name: cx.view((group_name).as_bytes()),
+        node_type: wire_core::schema::EnumCode::code(*node_type) as u8,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::HandshakeResponse { accepted, reason } => {
+    let (has_reason, f_reason) = match reason {
+        Some(x) => (true, cx.view((x).as_bytes())),
+        None => (false, unsafe { std::mem::zeroed() }),
+    };
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_HANDSHAKE_RESPONSE,
+        accepted: *accepted,
+        has_reason,
+        reason: f_reason,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::Heartbeat { master_vlsn, timestamp_ms } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_HEARTBEAT,
+        master_vlsn: *master_vlsn,
+        timestamp_ms: *timestamp_ms,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::HeartbeatResponse { replica_vlsn, timestamp_ms } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_HEARTBEAT_RESPONSE,
+        replica_vlsn: *replica_vlsn,
+        timestamp_ms: *timestamp_ms,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::LogEntry { vlsn, entry_type, data } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_LOG_ENTRY,
+        vlsn: *vlsn,
+        entry_type: *entry_type,
+        data: cx.view(data),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::Ack { vlsn } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_ACK,
+        vlsn: *vlsn,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::GroupChange { change_type, node } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_GROUP_CHANGE,
+        change_type: wire_core::schema::EnumCode::code(*change_type) as u8,
+        node: view_rep_node(node, cx),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::GroupChangeResponse { accepted } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_GROUP_CHANGE_RESPONSE,
+        accepted: *accepted,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::ElectionProposal { node_name, vlsn, priority, term, dtvlsn } => {
+    let (has_dtvlsn, f_dtvlsn) = match dtvlsn {
+        Some(x) => (true, *x),
+        None => (false, unsafe { std::mem::zeroed() }),
+    };
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_ELECTION_PROPOSAL,
+        node_name: cx.view((node_name).as_bytes()),
+        vlsn: *vlsn,
+        priority: *priority,
+        term: *term,
+        has_dtvlsn,
+        dtvlsn: f_dtvlsn,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::ElectionVote { voter, granted, term } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_ELECTION_VOTE,
+        voter: cx.view((voter).as_bytes()),
+        granted: *granted,
+        term: *term,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::ElectionResult { master, term } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_ELECTION_RESULT,
+        master: cx.view((master).as_bytes()),
+        term: *term,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::replication::ProtocolMessage::Shutdown { reason } => {
+    wire_replication_protocol_message {
+        r#type: WIRE_REPLICATION_SHUTDOWN,
+        reason: cx.view((reason).as_bytes()),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+    }
+}
+
+pub(crate) unsafe fn arg_rep_node(c: &wire_replication_rep_node, l: &impl ByteSource) -> Res<wire_core::replication::RepNode> {
+    let f_name = str_arg(P, &c.name, "RepNode.name")?;
+    let f_node_type = <wire_core::replication::NodeType as wire_core::schema::EnumCode>::from_code(i64::from(*&c.node_type)).ok_or_else(|| Fail::invalid(P, format!("RepNode.node_type {} is not a NodeType", *&c.node_type)))?;
+    let f_host = str_arg(P, &c.host, "RepNode.host")?;
+    let f_port = *&c.port;
+    let f_node_id = *&c.node_id;
+    Ok(wire_core::replication::RepNode { name: f_name, node_type: f_node_type, host: f_host, port: f_port, node_id: f_node_id })
+}
+
+pub(crate) unsafe fn arg_protocol_message(c: &wire_replication_protocol_message, l: &impl ByteSource) -> Res<wire_core::replication::ProtocolMessage> {
+    Ok(match c.r#type {
+        WIRE_REPLICATION_HANDSHAKE => {
+    let f_node_name = str_arg(P, &c.node_name, "Handshake.node_name")?;
+    let f_group_name = str_arg(P, &c.group_name, "Handshake.group_name")?;
+    let f_node_type = <wire_core::replication::NodeType as wire_core::schema::EnumCode>::from_code(i64::from(*&c.node_type)).ok_or_else(|| Fail::invalid(P, format!("Handshake.node_type {} is not a NodeType", *&c.node_type)))?;
+    wire_core::replication::ProtocolMessage::Handshake { node_name: f_node_name, group_name: f_group_name, node_type: f_node_type }
+        }
+        WIRE_REPLICATION_HANDSHAKE_RESPONSE => {
+    let f_accepted = *&c.accepted;
+    let f_reason = if c.has_reason { Some(str_arg(P, &c.reason, "HandshakeResponse.reason")?) } else { None };
+    wire_core::replication::ProtocolMessage::HandshakeResponse { accepted: f_accepted, reason: f_reason }
+        }
+        WIRE_REPLICATION_HEARTBEAT => {
+    let f_master_vlsn = *&c.master_vlsn;
+    let f_timestamp_ms = *&c.timestamp_ms;
+    wire_core::replication::ProtocolMessage::Heartbeat { master_vlsn: f_master_vlsn, timestamp_ms: f_timestamp_ms }
+        }
+        WIRE_REPLICATION_HEARTBEAT_RESPONSE => {
+    let f_replica_vlsn = *&c.replica_vlsn;
+    let f_timestamp_ms = *&c.timestamp_ms;
+    wire_core::replication::ProtocolMessage::HeartbeatResponse { replica_vlsn: f_replica_vlsn, timestamp_ms: f_timestamp_ms }
+        }
+        WIRE_REPLICATION_LOG_ENTRY => {
+    let f_vlsn = *&c.vlsn;
+    let f_entry_type = *&c.entry_type;
+    let f_data = l.slice(&c.data, "LogEntry.data")?;
+    wire_core::replication::ProtocolMessage::LogEntry { vlsn: f_vlsn, entry_type: f_entry_type, data: f_data }
+        }
+        WIRE_REPLICATION_ACK => {
+    let f_vlsn = *&c.vlsn;
+    wire_core::replication::ProtocolMessage::Ack { vlsn: f_vlsn }
+        }
+        WIRE_REPLICATION_GROUP_CHANGE => {
+    let f_change_type = <wire_core::replication::GroupChangeType as wire_core::schema::EnumCode>::from_code(i64::from(*&c.change_type)).ok_or_else(|| Fail::invalid(P, format!("GroupChange.change_type {} is not a GroupChangeType", *&c.change_type)))?;
+    let f_node = arg_rep_node(&c.node, l)?;
+    wire_core::replication::ProtocolMessage::GroupChange { change_type: f_change_type, node: f_node }
+        }
+        WIRE_REPLICATION_GROUP_CHANGE_RESPONSE => {
+    let f_accepted = *&c.accepted;
+    wire_core::replication::ProtocolMessage::GroupChangeResponse { accepted: f_accepted }
+        }
+        WIRE_REPLICATION_ELECTION_PROPOSAL => {
+    let f_node_name = str_arg(P, &c.node_name, "ElectionProposal.node_name")?;
+    let f_vlsn = *&c.vlsn;
+    let f_priority = *&c.priority;
+    let f_term = *&c.term;
+    let f_dtvlsn = if c.has_dtvlsn { Some(*&c.dtvlsn) } else { None };
+    wire_core::replication::ProtocolMessage::ElectionProposal { node_name: f_node_name, vlsn: f_vlsn, priority: f_priority, term: f_term, dtvlsn: f_dtvlsn }
+        }
+        WIRE_REPLICATION_ELECTION_VOTE => {
+    let f_voter = str_arg(P, &c.voter, "ElectionVote.voter")?;
+    let f_granted = *&c.granted;
+    let f_term = *&c.term;
+    wire_core::replication::ProtocolMessage::ElectionVote { voter: f_voter, granted: f_granted, term: f_term }
+        }
+        WIRE_REPLICATION_ELECTION_RESULT => {
+    let f_master = str_arg(P, &c.master, "ElectionResult.master")?;
+    let f_term = *&c.term;
+    wire_core::replication::ProtocolMessage::ElectionResult { master: f_master, term: f_term }
+        }
+        WIRE_REPLICATION_SHUTDOWN => {
+    let f_reason = str_arg(P, &c.reason, "Shutdown.reason")?;
+    wire_core::replication::ProtocolMessage::Shutdown { reason: f_reason }
+        }
+        n => return Err(Fail::invalid(P, format!("ProtocolMessage.type {n} is not a ProtocolMessage type"))),
+    })
+}
+
+/// The replication codec with `limits` (NULL: defaults) and the options by index.
+fn replication_codec(limits: *const wire_limits, layout: wire_replication_layout) -> Res<AnyCodec> {
+    let mut codec = codec_for(P, limits)?;
+    if layout != 0 {
+        set_option(&mut codec, "layout", &["7x", "3x"], layout, "wire_replication_layout")?;
+    }
+    Ok(codec)
+}
+
+/// Decode exactly one replication frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
+/// failure); read it with `wire_frame_replication`.
+#[no_mangle]
+pub extern "C" fn wire_replication_decode(buf: *const u8, len: usize, limits: *const wire_limits, layout: wire_replication_layout, frame: *mut *mut wire_frame) -> wire_status {
+    ffi_fn!({
+        // SAFETY: the caller gives `len` readable bytes at `buf`.
+        let input = unsafe { bytes_arg(buf, len, "buf")? };
+        decode_into(replication_codec(limits, layout)?, input, frame)
+    })
+}
+
+/// The replication frame of a handle; NULL when the handle holds something else.
+#[no_mangle]
+pub extern "C" fn wire_frame_replication(frame: *const wire_frame) -> *const wire_replication_protocol_message {
+    // SAFETY: the caller gives NULL or a live handle.
+    ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
+        Some(View::ReplicationFrame(f)) => f,
+        _ => std::ptr::null(),
+    })
+}
+
+/// Exact encoded size of `frame` (`limits` NULL: defaults).
+#[no_mangle]
+pub extern "C" fn wire_replication_encoded_len(frame: *const wire_replication_protocol_message, limits: *const wire_limits, layout: wire_replication_layout, len: *mut usize) -> wire_status {
+    ffi_fn!({
+        let AnyCodec::Replication(codec) = replication_codec(limits, layout)? else { unreachable!("the replication codec") };
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct and a writable out-pointer.
+            let f = unsafe { arg_protocol_message(arg(frame, "frame")?, l)? };
+            *unsafe { out(len, "len")? } = codec.encoded_len(&f)?;
+            Ok(())
+        })
+    })
+}
+
+/// Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
+/// `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
+#[no_mangle]
+pub extern "C" fn wire_replication_encode(frame: *const wire_replication_protocol_message, limits: *const wire_limits, layout: wire_replication_layout, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
+    ffi_fn!({
+        let AnyCodec::Replication(mut codec) = replication_codec(limits, layout)? else { unreachable!("the replication codec") };
+        lend(|l| {
+            // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
+            let f = unsafe { arg_protocol_message(arg(frame, "frame")?, l)? };
+            unsafe { encode_out(&mut codec, &f, l.range(), out, cap, out_len) }
+        })
+    })
+}
+
+/// Decode exactly one bare message (no length prefix).
+///
+/// Gives `*message` a new handle (read it with `wire_frame_replication`).
+#[no_mangle]
+pub extern "C" fn wire_replication_decode_message(data: *const u8, data_len: usize, limits: *const wire_limits, layout: wire_replication_layout, message: *mut *mut wire_frame) -> wire_status {
+    ffi_fn!({
+        // SAFETY: the caller gives the arguments' memory and writable out-pointers.
+        let message_o = unsafe { out(message, "message")? };
+        *message_o = std::ptr::null_mut();
+        let codec = replication_codec(limits, layout)?;
+        let AnyCodec::Replication(codec) = &codec else { unreachable!("the replication codec") };
+        let data_in = unsafe { bytes_arg(data, data_len, "data")? };
+        let data_bytes = Bytes::copy_from_slice(data_in);
+        let r = wire_core::replication::ops::decode_message(codec, &data_bytes)?;
+        hand_out(Held::Frame(AnyFrame::Replication(r), AnyCodec::Replication(codec.clone())), Some((&data_bytes, data_in)), message_o);
+        Ok(())
+    })
+}
+
+/// Decode the bare message at the start of `data`, and the bytes it used.
+///
+/// Gives `*message` a new handle (read it with `wire_frame_replication`), `*used`.
+#[no_mangle]
+pub extern "C" fn wire_replication_decode_message_prefix(data: *const u8, data_len: usize, limits: *const wire_limits, layout: wire_replication_layout, message: *mut *mut wire_frame, used: *mut u64) -> wire_status {
+    ffi_fn!({
+        // SAFETY: the caller gives the arguments' memory and writable out-pointers.
+        let message_o = unsafe { out(message, "message")? };
+        *message_o = std::ptr::null_mut();
+        let used_o = unsafe { out(used, "used")? };
+        let codec = replication_codec(limits, layout)?;
+        let AnyCodec::Replication(codec) = &codec else { unreachable!("the replication codec") };
+        let data_in = unsafe { bytes_arg(data, data_len, "data")? };
+        let data_bytes = Bytes::copy_from_slice(data_in);
+        let r = wire_core::replication::ops::decode_message_prefix(codec, &data_bytes)?;
+        hand_out(Held::Frame(AnyFrame::Replication(r.0), AnyCodec::Replication(codec.clone())), Some((&data_bytes, data_in)), message_o);
+        *used_o = r.1;
+        Ok(())
+    })
+}
+
+/// Encode a bare message (no length prefix).
+///
+/// Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+#[no_mangle]
+pub extern "C" fn wire_replication_encode_message(message: *const wire_replication_protocol_message, limits: *const wire_limits, layout: wire_replication_layout, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
+    ffi_fn!({
+        lend(|l| {
+        // SAFETY: the caller gives the arguments' memory and writable out-pointers.
+        let codec = replication_codec(limits, layout)?;
+        let AnyCodec::Replication(codec) = &codec else { unreachable!("the replication codec") };
+        let message_v = unsafe { arg_protocol_message(arg(message, "message")?, l)? };
+        let r = wire_core::replication::ops::encode_message(codec, &message_v)?;
+        unsafe { write_out(&r, out, cap, out_len)? };
+        Ok(())
+        })
+    })
+}
+
+/// The service-name preamble a connection starts with.
+///
+/// Gives the bytes to `out` (`*out_len` is always the size; `WIRE_BUFFER_TOO_SMALL` when `cap` is under it).
+#[no_mangle]
+pub extern "C" fn wire_replication_encode_preamble(service: *const u8, service_len: usize, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
+    ffi_fn!({
+        lend(|l| {
+        // SAFETY: the caller gives the arguments' memory and writable out-pointers.
+        let service_v = unsafe { str_ref(P, &wire_slice { ptr: service, len: service_len }, "service")? };
+        let r = wire_core::replication::ops::encode_preamble(service_v)?;
+        unsafe { write_out(&r, out, cap, out_len)? };
+        Ok(())
+        })
+    })
+}
+
+/// The service-name preamble at the start of `data`, and the bytes it used.
+///
+/// Gives the `service` text and a NUL to `service` (`*service_needed` is always its length; written last), `*used`.
+#[no_mangle]
+pub extern "C" fn wire_replication_decode_preamble(data: *const u8, data_len: usize, service: *mut c_char, service_cap: usize, service_needed: *mut usize, used: *mut u64) -> wire_status {
+    ffi_fn!({
+        lend(|l| {
+        // SAFETY: the caller gives the arguments' memory and writable out-pointers.
+        let used_o = unsafe { out(used, "used")? };
+        let data_in = unsafe { bytes_arg(data, data_len, "data")? };
+        let data_bytes = l.bytes(data_in);
+        let r = wire_core::replication::ops::decode_preamble(&data_bytes)?;
+        *used_o = r.1;
+        unsafe { write_text(&r.0, service, service_cap, service_needed)? };
+        Ok(())
+        })
     })
 }
 }
@@ -1045,7 +1993,7 @@ pub extern "C" fn wire_broker_type_from_name(name: *const c_char, r#type: *mut w
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
 pub struct wire_broker_map_entry {
-    /// The key (UTF-8).
+    /// The key.
     pub key: wire_slice,
     /// The value.
     pub value: wire_slice,
@@ -2480,7 +3428,7 @@ pub extern "C" fn wire_broker_decode(buf: *const u8, len: usize, limits: *const 
 pub extern "C" fn wire_frame_broker(frame: *const wire_frame) -> *const wire_broker_framed {
     // SAFETY: the caller gives NULL or a live handle.
     ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(crate::frame::View::Generated(View::BrokerFrame(f))) => f,
+        Some(View::BrokerFrame(f)) => f,
         _ => std::ptr::null(),
     })
 }
@@ -2489,10 +3437,10 @@ pub extern "C" fn wire_frame_broker(frame: *const wire_frame) -> *const wire_bro
 #[no_mangle]
 pub extern "C" fn wire_broker_encoded_len(frame: *const wire_broker_framed, limits: *const wire_limits, len: *mut usize) -> wire_status {
     ffi_fn!({
-        let codec = broker_codec(limits)?;
+        let AnyCodec::Broker(codec) = broker_codec(limits)? else { unreachable!("the broker codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct and a writable out-pointer.
-            let f = AnyFrame::Broker(unsafe { arg_framed(arg(frame, "frame")?, l)? });
+            let f = unsafe { arg_framed(arg(frame, "frame")?, l)? };
             *unsafe { out(len, "len")? } = codec.encoded_len(&f)?;
             Ok(())
         })
@@ -2504,10 +3452,10 @@ pub extern "C" fn wire_broker_encoded_len(frame: *const wire_broker_framed, limi
 #[no_mangle]
 pub extern "C" fn wire_broker_encode(frame: *const wire_broker_framed, limits: *const wire_limits, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
     ffi_fn!({
-        let mut codec = broker_codec(limits)?;
+        let AnyCodec::Broker(mut codec) = broker_codec(limits)? else { unreachable!("the broker codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-            let f = AnyFrame::Broker(unsafe { arg_framed(arg(frame, "frame")?, l)? });
+            let f = unsafe { arg_framed(arg(frame, "frame")?, l)? };
             unsafe { encode_out(&mut codec, &f, l.range(), out, cap, out_len) }
         })
     })
@@ -2930,7 +3878,9 @@ pub(crate) unsafe fn arg_frame(c: &wire_dataexchange_frame, l: &impl ByteSource)
 /// The dataexchange codec with `limits` (NULL: defaults) and the options by index.
 fn dataexchange_codec(limits: *const wire_limits, version: wire_dataexchange_version) -> Res<AnyCodec> {
     let mut codec = codec_for(P, limits)?;
-    set_option(&mut codec, "version", &["main", "0.2.1-beta.1"], version, "wire_dataexchange_version")?;
+    if version != 0 {
+        set_option(&mut codec, "version", &["main", "0.2.1-beta.1"], version, "wire_dataexchange_version")?;
+    }
     Ok(codec)
 }
 
@@ -2950,7 +3900,7 @@ pub extern "C" fn wire_dataexchange_decode(buf: *const u8, len: usize, limits: *
 pub extern "C" fn wire_frame_dataexchange(frame: *const wire_frame) -> *const wire_dataexchange_frame {
     // SAFETY: the caller gives NULL or a live handle.
     ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(crate::frame::View::Generated(View::DataexchangeFrame(f))) => f,
+        Some(View::DataexchangeFrame(f)) => f,
         _ => std::ptr::null(),
     })
 }
@@ -2959,10 +3909,10 @@ pub extern "C" fn wire_frame_dataexchange(frame: *const wire_frame) -> *const wi
 #[no_mangle]
 pub extern "C" fn wire_dataexchange_encoded_len(frame: *const wire_dataexchange_frame, limits: *const wire_limits, version: wire_dataexchange_version, len: *mut usize) -> wire_status {
     ffi_fn!({
-        let codec = dataexchange_codec(limits, version)?;
+        let AnyCodec::Dataexchange(codec) = dataexchange_codec(limits, version)? else { unreachable!("the dataexchange codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct and a writable out-pointer.
-            let f = AnyFrame::Dataexchange(unsafe { arg_frame(arg(frame, "frame")?, l)? });
+            let f = unsafe { arg_frame(arg(frame, "frame")?, l)? };
             *unsafe { out(len, "len")? } = codec.encoded_len(&f)?;
             Ok(())
         })
@@ -2974,10 +3924,10 @@ pub extern "C" fn wire_dataexchange_encoded_len(frame: *const wire_dataexchange_
 #[no_mangle]
 pub extern "C" fn wire_dataexchange_encode(frame: *const wire_dataexchange_frame, limits: *const wire_limits, version: wire_dataexchange_version, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
     ffi_fn!({
-        let mut codec = dataexchange_codec(limits, version)?;
+        let AnyCodec::Dataexchange(mut codec) = dataexchange_codec(limits, version)? else { unreachable!("the dataexchange codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-            let f = AnyFrame::Dataexchange(unsafe { arg_frame(arg(frame, "frame")?, l)? });
+            let f = unsafe { arg_frame(arg(frame, "frame")?, l)? };
             unsafe { encode_out(&mut codec, &f, l.range(), out, cap, out_len) }
         })
     })
@@ -3050,9 +4000,11 @@ pub(crate) enum Value {
     BrokerPayload(wire_core::broker::Payload),
 }
 
-/// The C view of a generated frame or value.
+/// The C view of what a handle holds: a frame or a value.
 pub(crate) enum View {
     DnodeFrame(wire_dnode_dmsg),
+    ChitchatFrame(wire_chitchat_chitchat_envelope),
+    ReplicationFrame(wire_replication_protocol_message),
     BrokerFrame(wire_broker_framed),
     DataexchangeFrame(wire_dataexchange_frame),
     DnodeDmsgHeader(wire_dnode_dmsg_header),
@@ -3061,15 +4013,15 @@ pub(crate) enum View {
     BrokerPayload(wire_broker_type, *const c_void),
 }
 
-/// The view of a frame of a generated protocol; `None` for the others.
-pub(crate) fn frame_view(f: &AnyFrame, cx: &mut Ctx) -> Option<View> {
-    Some(match f {
+/// The view of a frame.
+pub(crate) fn frame_view(f: &AnyFrame, cx: &mut Ctx) -> View {
+    match f {
         AnyFrame::Dnode(m) => View::DnodeFrame(dnode::view_dmsg(m, cx)),
+        AnyFrame::Chitchat(m) => View::ChitchatFrame(chitchat::view_chitchat_envelope(m, cx)),
+        AnyFrame::Replication(m) => View::ReplicationFrame(replication::view_protocol_message(m, cx)),
         AnyFrame::Broker(m) => View::BrokerFrame(broker::view_framed(m, cx)),
         AnyFrame::Dataexchange(m) => View::DataexchangeFrame(dataexchange::view_frame(m, cx)),
-        #[allow(unreachable_patterns)]
-        _ => return None,
-    })
+    }
 }
 
 impl Value {
@@ -3114,7 +4066,7 @@ impl Value {
 pub extern "C" fn wire_frame_dnode_dmsg_header(frame: *const wire_frame) -> *const wire_dnode_dmsg_header {
     // SAFETY: the caller gives NULL or a live handle.
     ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(crate::frame::View::Generated(View::DnodeDmsgHeader(v))) => v,
+        Some(View::DnodeDmsgHeader(v)) => v,
         _ => std::ptr::null(),
     })
 }
@@ -3124,7 +4076,7 @@ pub extern "C" fn wire_frame_dnode_dmsg_header(frame: *const wire_frame) -> *con
 pub extern "C" fn wire_frame_dnode_handshake(frame: *const wire_frame) -> *const wire_dnode_handshake {
     // SAFETY: the caller gives NULL or a live handle.
     ffi_value(std::ptr::null(), || match unsafe { frame.as_ref() }.map(wire_frame::view) {
-        Some(crate::frame::View::Generated(View::DnodeHandshake(v))) => v,
+        Some(View::DnodeHandshake(v)) => v,
         _ => std::ptr::null(),
     })
 }
@@ -3136,7 +4088,7 @@ pub extern "C" fn wire_frame_broker_any_message(frame: *const wire_frame, r#type
     ffi_value(std::ptr::null(), || {
         // SAFETY: the caller gives NULL or a live handle, and NULL or a writable `type`.
         match unsafe { frame.as_ref() }.map(wire_frame::view) {
-            Some(crate::frame::View::Generated(View::BrokerAnyMessage(t, p))) => {
+            Some(View::BrokerAnyMessage(t, p)) => {
                 if let Some(out) = unsafe { r#type.as_mut() } {
                     *out = *t;
                 }
@@ -3154,7 +4106,7 @@ pub extern "C" fn wire_frame_broker_payload(frame: *const wire_frame, r#type: *m
     ffi_value(std::ptr::null(), || {
         // SAFETY: the caller gives NULL or a live handle, and NULL or a writable `type`.
         match unsafe { frame.as_ref() }.map(wire_frame::view) {
-            Some(crate::frame::View::Generated(View::BrokerPayload(t, p))) => {
+            Some(View::BrokerPayload(t, p)) => {
                 if let Some(out) = unsafe { r#type.as_mut() } {
                     *out = *t;
                 }

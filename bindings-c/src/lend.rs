@@ -267,15 +267,13 @@ mod tests {
             assert_eq!(st, wire_status::WireOk);
             assert_eq!(&out[n - 4096..n], &payload[..]);
 
-            let msg = wire_replication_msg {
-                tag: 0x05,
-                body: wire_replication_body {
-                    log_entry: wire_replication_log_entry {
-                        vlsn: 9,
-                        entry_type: 1,
-                        data: s(&payload),
-                    },
-                },
+            let msg = wire_replication_protocol_message {
+                r#type: WIRE_REPLICATION_LOG_ENTRY,
+                vlsn: 9,
+                entry_type: 1,
+                data: s(&payload),
+                // SAFETY: the struct is plain data (integers, bools, views); zero is valid.
+                ..unsafe { std::mem::zeroed() }
             };
             let st = wire_replication_encode(
                 &msg,

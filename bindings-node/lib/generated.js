@@ -53,7 +53,7 @@ const SCHEMA = {
     },
     operations: [
     ],
-    constants: { MAX_FRAME_SIZE: 65507, MAX_DECOMPRESSED_SIZE: 76644352, },
+    constants: { SYN: 0, SYN_ACK: 1, ACK: 2, BAD_CLUSTER: 3, MAX_FRAME_SIZE: 65507, MAX_DECOMPRESSED_SIZE: 76644352, },
   },
   replication: {
     frame: "ProtocolMessage",
@@ -82,7 +82,7 @@ const SCHEMA = {
       ["encodePreamble", [["service", 'string']], [["data", 'bytes']], false, false],
       ["decodePreamble", [["data", 'bytes']], [["service", 'string'], ["used", 'u64']], false, false],
     ],
-    constants: { MAX_FRAME_PAYLOAD: 67108864, SERVICE_ELECTION: "ELECTION", SERVICE_NAMES: ["ELECTION", "ADMIN", "RESTORE", "PEER_FEEDER", "REP_SYNCUP"], },
+    constants: { HANDSHAKE: 1, HANDSHAKE_RESPONSE: 2, HEARTBEAT: 3, HEARTBEAT_RESPONSE: 4, LOG_ENTRY: 5, ACK: 6, GROUP_CHANGE: 7, GROUP_CHANGE_RESPONSE: 8, ELECTION_PROPOSAL: 9, ELECTION_VOTE: 10, ELECTION_RESULT: 11, SHUTDOWN: 12, MAX_FRAME_PAYLOAD: 67108864, SERVICE_ELECTION: "ELECTION", SERVICE_NAMES: ["ELECTION", "ADMIN", "RESTORE", "PEER_FEEDER", "REP_SYNCUP"], },
   },
   broker: {
     frame: "Framed",

@@ -185,6 +185,14 @@ export declare namespace chitchat {
   type Message = ChitchatEnvelope
 }
 export declare const chitchat: ProtocolApi<chitchat.Message, chitchat.Options> & {
+  /** Message type of `Syn`. */
+  readonly SYN: number
+  /** Message type of `SynAck`. */
+  readonly SYN_ACK: number
+  /** Message type of `Ack`. */
+  readonly ACK: number
+  /** Message type of `BadCluster`. */
+  readonly BAD_CLUSTER: number
   /** Default limit of a message: the largest UDP payload. */
   readonly MAX_FRAME_SIZE: number
   /** Default limit of a message's decompressed blocks. */
@@ -234,6 +242,30 @@ export declare const replication: ProtocolApi<replication.Message, replication.O
   encodePreamble(service: string): Buffer
   /** The service-name preamble at the start of `data`, and the bytes it used. */
   decodePreamble(data: Uint8Array): { service: string; used: bigint }
+  /** Tag of `Handshake`. */
+  readonly HANDSHAKE: number
+  /** Tag of `HandshakeResponse`. */
+  readonly HANDSHAKE_RESPONSE: number
+  /** Tag of `Heartbeat`. */
+  readonly HEARTBEAT: number
+  /** Tag of `HeartbeatResponse`. */
+  readonly HEARTBEAT_RESPONSE: number
+  /** Tag of `LogEntry`. */
+  readonly LOG_ENTRY: number
+  /** Tag of `Ack`. */
+  readonly ACK: number
+  /** Tag of `GroupChange`. */
+  readonly GROUP_CHANGE: number
+  /** Tag of `GroupChangeResponse`. */
+  readonly GROUP_CHANGE_RESPONSE: number
+  /** Tag of `ElectionProposal`. */
+  readonly ELECTION_PROPOSAL: number
+  /** Tag of `ElectionVote`. */
+  readonly ELECTION_VOTE: number
+  /** Tag of `ElectionResult`. */
+  readonly ELECTION_RESULT: number
+  /** Tag of `Shutdown`. */
+  readonly SHUTDOWN: number
   /** The receivers' largest frame payload (the default limit). */
   readonly MAX_FRAME_PAYLOAD: number
   /** The service that carries `ProtocolMessage` traffic. */

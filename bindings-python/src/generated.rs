@@ -489,6 +489,10 @@ pub mod chitchat {
         m.add("chitchat_SynAck", py.get_type::<PySynAck>())?;
         m.add("chitchat_Ack", py.get_type::<PyAck>())?;
         m.add("chitchat_BadCluster", py.get_type::<PyBadCluster>())?;
+        m.add("chitchat_SYN", 0_u64)?;
+        m.add("chitchat_SYN_ACK", 1_u64)?;
+        m.add("chitchat_ACK", 2_u64)?;
+        m.add("chitchat_BAD_CLUSTER", 3_u64)?;
         m.add("chitchat_MAX_FRAME_SIZE", 65507_u64)?;
         m.add("chitchat_MAX_DECOMPRESSED_SIZE", 76644352_u64)?;
         Ok(())
@@ -838,6 +842,18 @@ pub mod replication {
         m.add("replication_encode_message", wrap_pyfunction!(encode_message, m)?)?;
         m.add("replication_encode_preamble", wrap_pyfunction!(encode_preamble, m)?)?;
         m.add("replication_decode_preamble", wrap_pyfunction!(decode_preamble, m)?)?;
+        m.add("replication_HANDSHAKE", 1_u64)?;
+        m.add("replication_HANDSHAKE_RESPONSE", 2_u64)?;
+        m.add("replication_HEARTBEAT", 3_u64)?;
+        m.add("replication_HEARTBEAT_RESPONSE", 4_u64)?;
+        m.add("replication_LOG_ENTRY", 5_u64)?;
+        m.add("replication_ACK", 6_u64)?;
+        m.add("replication_GROUP_CHANGE", 7_u64)?;
+        m.add("replication_GROUP_CHANGE_RESPONSE", 8_u64)?;
+        m.add("replication_ELECTION_PROPOSAL", 9_u64)?;
+        m.add("replication_ELECTION_VOTE", 10_u64)?;
+        m.add("replication_ELECTION_RESULT", 11_u64)?;
+        m.add("replication_SHUTDOWN", 12_u64)?;
         m.add("replication_MAX_FRAME_PAYLOAD", 67108864_u64)?;
         m.add("replication_SERVICE_ELECTION", "ELECTION")?;
         m.add("replication_SERVICE_NAMES", vec!["ELECTION", "ADMIN", "RESTORE", "PEER_FEEDER", "REP_SYNCUP"])?;

@@ -3,9 +3,13 @@
 #include "common.h"
 
 int main(void) {
-  wire_replication_msg msg = {.tag = 0x09};
-  msg.body.election_proposal = (wire_replication_election_proposal){
-      .node_name = SLICE("rep-a"), .vlsn = 100, .priority = 1, .term = 3, .has_dtvlsn = true, .dtvlsn = 99};
+  wire_replication_protocol_message msg = {.type = WIRE_REPLICATION_ELECTION_PROPOSAL,
+                                           .node_name = SLICE("rep-a"),
+                                           .vlsn = 100,
+                                           .priority = 1,
+                                           .term = 3,
+                                           .has_dtvlsn = true,
+                                           .dtvlsn = 99};
   uint8_t out[128];
   size_t n = 0;
   must(wire_replication_encode(&msg, NULL, WIRE_REPLICATION_LAYOUT_7X, out, sizeof out, &n), "encode 7x");
@@ -14,11 +18,10 @@ int main(void) {
   print_json(f);
   wire_frame_free(f);
 
-  msg.body.election_proposal.has_dtvlsn = false;
-  must(wire_replication_encode_message(&msg, WIRE_REPLICATION_LAYOUT_3X, out, sizeof out, &n), "encode 3x");
-  must(wire_replication_decode_message(out, n, WIRE_REPLICATION_LAYOUT_3X, &f), "decode 3x");
-  printf("3x bare message: %zu bytes, term %llu\n", n,
-         (unsigned long long)wire_frame_replication(f)->body.election_proposal.term);
+  msg.has_dtvlsn = false;
+  must(wire_replication_encode_message(&msg, NULL, WIRE_REPLICATION_LAYOUT_3X, out, sizeof out, &n), "encode 3x");
+  must(wire_replication_decode_message(out, n, NULL, WIRE_REPLICATION_LAYOUT_3X, &f), "decode 3x");
+  printf("3x bare message: %zu bytes, term %llu\n", n, (unsigned long long)wire_frame_replication(f)->term);
   wire_frame_free(f);
   return 0;
 }

@@ -17,21 +17,12 @@ use std::collections::BTreeSet;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
-use wire_core::schema::{Field, Kind, Operation, ProtocolSchema, Ty, TypeDef, Variant};
-use wire_core::Protocol;
+use wire_core::schema::{ConstValue, Field, Kind, Operation, ProtocolSchema, Ty, TypeDef, Variant};
 
 use crate::{banner, Output};
 
 /// The generated file.
 pub fn outputs(schema: &[ProtocolSchema]) -> Vec<Output> {
-    // chitchat and replication keep their hand-written C layer (bindings-c/src/chitchat.rs,
-    // replication.rs) until the generator covers their shapes; see the issue note.
-    let schema: Vec<ProtocolSchema> = schema
-        .iter()
-        .filter(|p| !PENDING.contains(&p.protocol))
-        .cloned()
-        .collect();
-    let schema = &schema[..];
     let mut o = String::new();
     o.push_str(&banner("//"));
     o.push_str(HEAD);
@@ -44,9 +35,6 @@ pub fn outputs(schema: &[ProtocolSchema]) -> Vec<Output> {
         contents: o,
     }]
 }
-
-/// Protocols whose C layer is still hand-written.
-const PENDING: [Protocol; 2] = [Protocol::Chitchat, Protocol::Replication];
 
 const HEAD: &str = "\
 //! The per-message layer of the C API: structs, constants, conversions and exports of every
@@ -63,7 +51,7 @@ use crate::frame::{codec_for, decode_into, hand_out, Ctx, Held};
 use crate::lend::{lend, ByteSource, Copied};
 use crate::{
     arg, array_arg, bytes_arg, encode_out, ffi_fn, ffi_value, json_arg, lent_view, out,
-    set_option, str_arg, str_ref, wire_frame, wire_limits, wire_slice, wire_status, write_out,
+    set_option, str_arg, str_ref, wire_frame, wire_limits, wire_slice, wire_socket_addr, wire_status, write_out,
     write_text, Fail, Res,
 };
 ";
@@ -241,26 +229,52 @@ impl<'a> Proto<'a> {
             .then(|| self.konst(v.name))
     }
 
-    /// A flat union's fallback variant (the one without a type constant) and the type of
-    /// its `type` number, which is the C struct's discriminant.
-    fn discriminant(&self, variants: &'a [Variant]) -> (&'a Variant, &'static str) {
+    /// A flat union's fallback variant (the one without a type constant, if the union is
+    /// open) and the C type of its discriminant: the fallback's `type` number, or for a closed
+    /// union the smallest unsigned integer holding every constant.
+    fn discriminant(&self, variants: &'a [Variant]) -> (Option<&'a Variant>, &'static str) {
         let fallback: Vec<&'a Variant> = variants
             .iter()
             .filter(|v| self.variant_konst(v).is_none())
             .collect();
-        assert_eq!(
-            fallback.len(),
-            1,
-            "{}: a flat union needs exactly one variant without a type constant",
+        assert!(
+            fallback.len() <= 1,
+            "{}: a flat union has at most one variant without a type constant",
             self.p
         );
-        let ty = fallback[0]
-            .fields
+        if let Some(v) = fallback.first() {
+            let ty = v
+                .fields
+                .iter()
+                .find(|f| f.name == "type")
+                .and_then(|f| scalar(&f.ty))
+                .expect("the fallback variant carries its `type` number");
+            return (Some(v), ty);
+        }
+        let max = variants
             .iter()
-            .find(|f| f.name == "type")
-            .and_then(|f| scalar(&f.ty))
-            .expect("the fallback variant carries its `type` number");
-        (fallback[0], ty)
+            .map(|v| self.variant_value(v))
+            .max()
+            .unwrap_or(0);
+        let ty = match max {
+            0..=0xff => "u8",
+            0x100..=0xffff => "u16",
+            _ => "u32",
+        };
+        (None, ty)
+    }
+
+    /// The number of a variant's type constant.
+    fn variant_value(&self, v: &Variant) -> u64 {
+        let name = upper(v.name);
+        self.s
+            .constants
+            .iter()
+            .find_map(|c| match c.value {
+                ConstValue::Int(n) if c.name == name => Some(n),
+                _ => None,
+            })
+            .unwrap_or_else(|| panic!("{}: no constant {name}", self.p))
     }
 
     fn emit(&self, o: &mut String) {
@@ -309,7 +323,7 @@ impl<'a> Proto<'a> {
                 .iter()
                 .find_map(|d| d.strip_prefix(&format!("{name}:")))
                 .unwrap_or("u64");
-            let wire_core::schema::ConstValue::Int(value) = c.value else {
+            let ConstValue::Int(value) = c.value else {
                 continue;
             };
             writeln!(o, "\n/// {}\npub const {name}: {ty} = {value};", c.doc).unwrap();
@@ -371,13 +385,19 @@ impl<'a> Proto<'a> {
         )
         .unwrap();
         for opt in &self.s.options {
+            // A fresh codec has the default already: only other values go through set_option.
+            let default = opt
+                .values
+                .iter()
+                .position(|v| *v == opt.default)
+                .expect("an option's default is one of its values");
             writeln!(
                 o,
-                "    set_option(&mut codec, \"{}\", &{:?}, {}, \"{}\")?;",
+                "    if {id} != {default} {{\n        set_option(&mut codec, \"{}\", &{:?}, {id}, \"{}\")?;\n    }}",
                 opt.name,
                 opt.values,
-                ident(opt.name),
-                self.option_t(opt.name)
+                self.option_t(opt.name),
+                id = ident(opt.name),
             )
             .unwrap();
         }
@@ -409,7 +429,7 @@ impl<'a> Proto<'a> {
             )
             .unwrap();
             for v in values {
-                let k = format!("WIRE_{}_{}", self.p.to_uppercase(), v.name.to_uppercase());
+                let k = format!("WIRE_{}_{}", self.p.to_uppercase(), upper(v.name));
                 assert!(seen.insert(k.clone()), "{k} twice");
                 writeln!(
                     o,
@@ -525,7 +545,7 @@ impl<'a> Proto<'a> {
             Ty::Map(..) => vec![
                 (
                     n.clone(),
-                    format!("*const wire_{}_map_entry", self.p),
+                    format!("*const {}", self.map_entry(f)),
                     format!("{doc} (decoded: in key order)"),
                 ),
                 (
@@ -541,6 +561,19 @@ impl<'a> Proto<'a> {
                 one(self.ctype(r))
             }
             other => one(self.elem(other)),
+        }
+    }
+
+    /// The entry struct of a map field: `wire_<p>_map_entry` for maps of text to bytes or
+    /// text, else `wire_<p>_<field>_entry`.
+    fn map_entry(&self, f: &Field) -> String {
+        let Ty::Map(k, v) = &f.ty else {
+            panic!("{}: not a map", f.name)
+        };
+        if self.elem(k) == "wire_slice" && self.elem(v) == "wire_slice" {
+            format!("wire_{}_map_entry", self.p)
+        } else {
+            format!("wire_{}_{}_entry", self.p, f.name)
         }
     }
 
@@ -562,7 +595,8 @@ impl<'a> Proto<'a> {
     /// The C type of a value (list element, scalar, slice, struct).
     fn elem(&self, ty: &Ty) -> String {
         match ty {
-            Ty::Bytes | Ty::Text | Ty::SocketAddr | Ty::Json => "wire_slice".into(),
+            Ty::Bytes | Ty::Text | Ty::Json => "wire_slice".into(),
+            Ty::SocketAddr => "wire_socket_addr".into(),
             Ty::Ref(r) => self.ctype(r),
             other => scalar(other)
                 .unwrap_or_else(|| panic!("{other:?} inside a list or option"))
@@ -571,10 +605,18 @@ impl<'a> Proto<'a> {
     }
 
     fn structs(&self, o: &mut String) {
-        if self.s.types.iter().any(|t| has_map(&t.kind)) {
+        let mut entries = BTreeSet::new();
+        for f in self.s.types.iter().flat_map(|t| fields_of(&t.kind)) {
+            let Ty::Map(k, v) = &f.ty else { continue };
+            let entry = self.map_entry(f);
+            if !entries.insert(entry.clone()) {
+                continue;
+            }
             writeln!(
                 o,
-                "\n/// One entry of a {p} map.\n#[repr(C)]\n#[derive(Debug, Clone, Copy)]\npub struct wire_{p}_map_entry {{\n    /// The key (UTF-8).\n    pub key: wire_slice,\n    /// The value.\n    pub value: wire_slice,\n}}",
+                "\n/// One entry of a {p} map.\n#[repr(C)]\n#[derive(Debug, Clone, Copy)]\npub struct {entry} {{\n    /// The key.\n    pub key: {},\n    /// The value.\n    pub value: {},\n}}",
+                self.elem(k),
+                self.elem(v),
                 p = self.p
             )
             .unwrap();
@@ -583,13 +625,18 @@ impl<'a> Proto<'a> {
             let fields: Vec<(String, String, String)> = match self.class(t.name) {
                 Class::Record(fs) => fs.iter().flat_map(|f| self.c_fields(f)).collect(),
                 Class::Flat(vs) => {
-                    let (_, ty) = self.discriminant(vs);
+                    let (fallback, ty) = self.discriminant(vs);
                     let mut out = vec![(
                         "type".to_owned(),
                         ty.to_owned(),
                         format!(
-                            "The variant: `WIRE_{}_*`, or the number of an unknown one.",
-                            self.p.to_uppercase()
+                            "The variant: `WIRE_{}_*`{}.",
+                            self.p.to_uppercase(),
+                            if fallback.is_some() {
+                                ", or the number of an unknown one"
+                            } else {
+                                ""
+                            }
                         ),
                     )];
                     for v in vs {
@@ -632,10 +679,13 @@ impl<'a> Proto<'a> {
         match ty {
             Ty::Bytes => format!("cx.view({x})"),
             Ty::Text => format!("cx.view(({x}).as_bytes())"),
-            Ty::SocketAddr | Ty::Json => format!("cx.text({x}.to_string())"),
+            Ty::SocketAddr => format!("crate::addr_view({x})"),
+            Ty::Json => format!("cx.text({x}.to_string())"),
             Ty::Ref(r) => match self.class(r) {
                 Class::Enum { raw: true, .. } => format!("*{x}"),
-                Class::Enum { repr, .. } => format!("({x}).as_{repr}()"),
+                Class::Enum { repr, .. } => {
+                    format!("wire_core::schema::EnumCode::code(*{x}) as {repr}")
+                }
                 Class::Record(_) | Class::Flat(_) => format!("view_{}({x}, cx)", snake(r)),
                 Class::Wrapper(_) => unreachable!(),
             },
@@ -700,8 +750,8 @@ impl<'a> Proto<'a> {
             Ty::Map(k, v) => {
                 writeln!(
                     lets,
-                    "    let items: Vec<_> = ({src}).iter().map(|(k, v)| wire_{}_map_entry {{ key: {}, value: {} }}).collect();\n    let (f_{n}, {n}_len) = cx.arena.slice(items);",
-                    self.p,
+                    "    let items: Vec<_> = ({src}).iter().map(|(k, v)| {} {{ key: {}, value: {} }}).collect();\n    let (f_{n}, {n}_len) = cx.arena.slice(items);",
+                    self.map_entry(f),
                     self.view_expr(k, "k"),
                     self.view_expr(v, "v")
                 )
@@ -744,7 +794,7 @@ impl<'a> Proto<'a> {
                         let binds: Vec<String> =
                             v.fields.iter().map(|f| f.rust.to_owned()).collect();
                         let (mut lets, mut fields) = (String::new(), String::new());
-                        if !std::ptr::eq(v, fallback) {
+                        if !fallback.is_some_and(|f| std::ptr::eq(v, f)) {
                             writeln!(
                                 fields,
                                 "        r#type: {},",
@@ -797,13 +847,14 @@ impl<'a> Proto<'a> {
         match ty {
             Ty::Bytes => format!("l.slice({x}, \"{what}\")?"),
             Ty::Text => format!("str_arg(P, {x}, \"{what}\")?"),
-            Ty::SocketAddr => format!(
-                "str_ref(P, {x}, \"{what}\")?.parse().map_err(|_| Fail::invalid(P, \"{what} is not an address\"))?"
-            ),
+            Ty::SocketAddr => format!("crate::addr_arg(P, {x}, \"{what}\")?"),
             Ty::Json => format!("json_arg(P, {x}, \"{what}\")?"),
             Ty::Ref(r) => match self.class(r) {
                 Class::Enum { raw: true, .. } => format!("*{x}"),
-                Class::Enum { repr, .. } => format!("{}::from_{repr}(*{x})", self.rust(r)),
+                Class::Enum { .. } => format!(
+                    "<{} as wire_core::schema::EnumCode>::from_code(i64::from(*{x})).ok_or_else(|| Fail::invalid(P, format!(\"{what} {{}} is not a {r}\", *{x})))?",
+                    self.rust(r)
+                ),
                 Class::Record(_) | Class::Flat(_) => format!("arg_{}({x}, l)?", snake(r)),
                 Class::Wrapper(_) => unreachable!(),
             },
@@ -918,7 +969,7 @@ impl<'a> Proto<'a> {
                                 }
                             })
                             .collect();
-                        let pat = if std::ptr::eq(v, fallback) {
+                        let pat = if fallback.is_some_and(|f| std::ptr::eq(v, f)) {
                             "_".to_owned()
                         } else {
                             self.variant_konst(v).unwrap()
@@ -928,6 +979,14 @@ impl<'a> Proto<'a> {
                             "        {pat} => {{\n{body}    {rust}::{} {{ {} }}\n        }}",
                             v.rust,
                             inits.join(", ")
+                        )
+                        .unwrap();
+                    }
+                    if fallback.is_none() {
+                        writeln!(
+                            o,
+                            "        n => return Err(Fail::invalid(P, format!(\"{}.type {{n}} is not a {} type\"))),",
+                            t.name, t.name
                         )
                         .unwrap();
                     }
@@ -992,7 +1051,7 @@ pub extern \"C\" fn wire_{p}_decode(buf: *const u8, len: usize, {params}frame: *
 pub extern \"C\" fn wire_frame_{p}(frame: *const wire_frame) -> *const {ct} {{
     // SAFETY: the caller gives NULL or a live handle.
     ffi_value(std::ptr::null(), || match unsafe {{ frame.as_ref() }}.map(wire_frame::view) {{
-        Some(crate::frame::View::Generated(View::{v}Frame(f))) => f,
+        Some(View::{v}Frame(f)) => f,
         _ => std::ptr::null(),
     }})
 }}
@@ -1001,10 +1060,10 @@ pub extern \"C\" fn wire_frame_{p}(frame: *const wire_frame) -> *const {ct} {{
 #[no_mangle]
 pub extern \"C\" fn wire_{p}_encoded_len(frame: *const {ct}, {params}len: *mut usize) -> wire_status {{
     ffi_fn!({{
-        let codec = {p}_codec({args})?;
+        let AnyCodec::{v}(codec) = {p}_codec({args})? else {{ unreachable!(\"the {p} codec\") }};
         lend(|l| {{
             // SAFETY: the caller gives a filled struct and a writable out-pointer.
-            let f = AnyFrame::{v}(unsafe {{ arg_{sf}(arg(frame, \"frame\")?, l)? }});
+            let f = unsafe {{ arg_{sf}(arg(frame, \"frame\")?, l)? }};
             *unsafe {{ out(len, \"len\")? }} = codec.encoded_len(&f)?;
             Ok(())
         }})
@@ -1016,10 +1075,10 @@ pub extern \"C\" fn wire_{p}_encoded_len(frame: *const {ct}, {params}len: *mut u
 #[no_mangle]
 pub extern \"C\" fn wire_{p}_encode(frame: *const {ct}, {params}out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {{
     ffi_fn!({{
-        let mut codec = {p}_codec({args})?;
+        let AnyCodec::{v}(mut codec) = {p}_codec({args})? else {{ unreachable!(\"the {p} codec\") }};
         lend(|l| {{
             // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
-            let f = AnyFrame::{v}(unsafe {{ arg_{sf}(arg(frame, \"frame\")?, l)? }});
+            let f = unsafe {{ arg_{sf}(arg(frame, \"frame\")?, l)? }};
             unsafe {{ encode_out(&mut codec, &f, l.range(), out, cap, out_len) }}
         }})
     }})
@@ -1166,6 +1225,8 @@ pub extern \"C\" fn wire_{p}_encode(frame: *const {ct}, {params}out: *mut u8, ca
             op.returns.len() == 1 && matches!(op.returns[0].ty, Ty::Bytes | Ty::Text | Ty::Json);
         let mut outs = String::new();
         let mut post = String::new();
+        // Text copied out last: a too-small buffer still leaves every other result set.
+        let mut post_text = String::new();
         let mut doc_results = Vec::new();
         for (i, (r, n)) in op.returns.iter().zip(&names).enumerate() {
             let id = ident(n);
@@ -1195,6 +1256,19 @@ pub extern \"C\" fn wire_{p}_encode(frame: *const {ct}, {params}out: *mut u8, ca
                         "the text and a NUL to `out` (`*needed` is always its length)".to_owned(),
                     );
                 }
+                Ty::Text => {
+                    params.push(format!(
+                        "{id}: *mut c_char, {n}_cap: usize, {n}_needed: *mut usize"
+                    ));
+                    writeln!(
+                        post_text,
+                        "        unsafe {{ write_text(&{val}, {id}, {n}_cap, {n}_needed)? }};"
+                    )
+                    .unwrap();
+                    doc_results.push(format!(
+                        "the `{n}` text and a NUL to `{n}` (`*{n}_needed` is always its length; written last)"
+                    ));
+                }
                 Ty::Bytes => {
                     params.push(format!("{id}: *mut wire_slice"));
                     writeln!(
@@ -1210,17 +1284,29 @@ pub extern \"C\" fn wire_{p}_encode(frame: *const {ct}, {params}out: *mut u8, ca
                     writeln!(outs, "        let {n}_o = unsafe {{ out({id}, \"{n}\")? }};\n        *{n}_o = std::ptr::null_mut();").unwrap();
                     let o_arg =
                         origin.map_or("None".to_owned(), |a| format!("Some((&{a}_bytes, {a}_in))"));
-                    writeln!(
-                        post,
-                        "        hand_out(Held::Value(Box::new(Value::{}{}({val}))), {o_arg}, {n}_o);",
-                        self.v,
-                        camel(&snake(t))
-                    )
-                    .unwrap();
-                    doc_results.push(format!(
-                        "`*{n}` a new handle (read it with `wire_frame_{p}_{}`)",
-                        snake(t)
-                    ));
+                    // A frame is held as the codec decodes it: read like one, JSON included.
+                    let (held, getter) = if *t == self.s.frame {
+                        let codec = if op.options {
+                            format!("AnyCodec::{}(codec.clone())", self.v)
+                        } else {
+                            "AnyCodec::new(P)".to_owned()
+                        };
+                        (
+                            format!("Held::Frame(AnyFrame::{}({val}), {codec})", self.v),
+                            format!("wire_frame_{p}"),
+                        )
+                    } else {
+                        (
+                            format!(
+                                "Held::Value(Box::new(Value::{}{}({val})))",
+                                self.v,
+                                camel(&snake(t))
+                            ),
+                            format!("wire_frame_{p}_{}", snake(t)),
+                        )
+                    };
+                    writeln!(post, "        hand_out({held}, {o_arg}, {n}_o);").unwrap();
+                    doc_results.push(format!("`*{n}` a new handle (read it with `{getter}`)"));
                 }
                 other => {
                     let t =
@@ -1254,7 +1340,7 @@ pub extern \"C\" fn wire_{p}_encode(frame: *const {ct}, {params}out: *mut u8, ca
         } else {
             ""
         };
-        let body = format!("{outs}{pre}{result}{post}        Ok(())");
+        let body = format!("{outs}{pre}{result}{post}{post_text}        Ok(())");
         let body = if handle {
             format!("        // SAFETY: the caller gives the arguments' memory and writable out-pointers.\n{body}\n")
         } else {
@@ -1274,13 +1360,13 @@ pub extern \"C\" fn wire_{p}_encode(frame: *const {ct}, {params}out: *mut u8, ca
     }
 }
 
-fn has_map(kind: &Kind) -> bool {
-    let fields: Vec<&Field> = match kind {
+/// The fields of a record or of every variant of a union.
+fn fields_of(kind: &Kind) -> Vec<&Field> {
+    match kind {
         Kind::Record { fields } => fields.iter().collect(),
         Kind::Union { variants } => variants.iter().flat_map(|v| &v.fields).collect(),
-        Kind::Enum { .. } => return false,
-    };
-    fields.iter().any(|f| matches!(f.ty, Ty::Map(..)))
+        Kind::Enum { .. } => Vec::new(),
+    }
 }
 
 fn first_line(doc: &str) -> String {
@@ -1301,7 +1387,7 @@ fn handles(schema: &[ProtocolSchema], o: &mut String) {
         for op in &s.operations {
             for r in &op.returns {
                 if let Ty::Ref(t) = &r.ty {
-                    if seen.insert(*t) {
+                    if *t != s.frame && seen.insert(*t) {
                         values.push((Proto::new(s), *t));
                     }
                 }
@@ -1312,7 +1398,9 @@ fn handles(schema: &[ProtocolSchema], o: &mut String) {
     for (g, t) in &values {
         writeln!(o, "    {}{}({}),", g.v, camel(&snake(t)), g.rust(t)).unwrap();
     }
-    o.push_str("}\n\n/// The C view of a generated frame or value.\npub(crate) enum View {\n");
+    o.push_str(
+        "}\n\n/// The C view of what a handle holds: a frame or a value.\npub(crate) enum View {\n",
+    );
     for s in schema {
         let g = Proto::new(s);
         writeln!(o, "    {}Frame({}),", g.v, g.ctype(s.frame)).unwrap();
@@ -1330,7 +1418,7 @@ fn handles(schema: &[ProtocolSchema], o: &mut String) {
             _ => writeln!(o, "    {}{}({}),", g.v, camel(&snake(t)), g.ctype(t)).unwrap(),
         }
     }
-    o.push_str("}\n\n/// The view of a frame of a generated protocol; `None` for the others.\npub(crate) fn frame_view(f: &AnyFrame, cx: &mut Ctx) -> Option<View> {\n    Some(match f {\n");
+    o.push_str("}\n\n/// The view of a frame.\npub(crate) fn frame_view(f: &AnyFrame, cx: &mut Ctx) -> View {\n    match f {\n");
     for s in schema {
         let g = Proto::new(s);
         writeln!(
@@ -1342,7 +1430,7 @@ fn handles(schema: &[ProtocolSchema], o: &mut String) {
         )
         .unwrap();
     }
-    o.push_str("        #[allow(unreachable_patterns)]\n        _ => return None,\n    })\n}\n\nimpl Value {\n    pub(crate) fn view(&self, cx: &mut Ctx) -> View {\n        match self {\n");
+    o.push_str("    }\n}\n\nimpl Value {\n    pub(crate) fn view(&self, cx: &mut Ctx) -> View {\n        match self {\n");
     for (g, t) in &values {
         let vn = format!("{}{}", g.v, camel(&snake(t)));
         match g.class(t) {
@@ -1408,7 +1496,7 @@ pub extern \"C\" fn {getter}(frame: *const wire_frame, r#type: *mut {tt}) -> *co
     ffi_value(std::ptr::null(), || {{
         // SAFETY: the caller gives NULL or a live handle, and NULL or a writable `type`.
         match unsafe {{ frame.as_ref() }}.map(wire_frame::view) {{
-            Some(crate::frame::View::Generated(View::{vn}(t, p))) => {{
+            Some(View::{vn}(t, p)) => {{
                 if let Some(out) = unsafe {{ r#type.as_mut() }} {{
                     *out = *t;
                 }}
@@ -1430,7 +1518,7 @@ pub extern \"C\" fn {getter}(frame: *const wire_frame, r#type: *mut {tt}) -> *co
 pub extern \"C\" fn {getter}(frame: *const wire_frame) -> *const {ct} {{
     // SAFETY: the caller gives NULL or a live handle.
     ffi_value(std::ptr::null(), || match unsafe {{ frame.as_ref() }}.map(wire_frame::view) {{
-        Some(crate::frame::View::Generated(View::{vn}(v))) => v,
+        Some(View::{vn}(v)) => v,
         _ => std::ptr::null(),
     }})
 }}",

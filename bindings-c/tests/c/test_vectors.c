@@ -73,7 +73,7 @@ static bool dx_default(wire_protocol p) {
 static wire_status decode_as(wire_protocol p, const uint8_t *b, size_t n, wire_frame **f) {
   switch (p) {
     case WIRE_PROTOCOL_DNODE: return wire_dnode_decode(b, n, NULL, WIRE_DNODE_FLAVOUR_PLAIN, f);
-    case WIRE_PROTOCOL_CHITCHAT: return wire_chitchat_decode(b, n, NULL, f);
+    case WIRE_PROTOCOL_CHITCHAT: return wire_chitchat_decode(b, n, NULL, WIRE_CHITCHAT_VERSION_V0, f);
     case WIRE_PROTOCOL_REPLICATION: return wire_replication_decode(b, n, NULL, WIRE_REPLICATION_LAYOUT_7X, f);
     case WIRE_PROTOCOL_BROKER: return wire_broker_decode(b, n, NULL, f);
     default: return wire_dataexchange_decode(b, n, NULL, dx_version, f);
@@ -115,7 +115,7 @@ static uint8_t *encode_struct(const wire_frame *f, wire_replication_layout layou
   wire_protocol p = wire_frame_protocol(f);
   switch (p) {
     case WIRE_PROTOCOL_DNODE: s = wire_dnode_encoded_len(wire_frame_dnode(f), NULL, WIRE_DNODE_FLAVOUR_PLAIN, &need); break;
-    case WIRE_PROTOCOL_CHITCHAT: s = wire_chitchat_encoded_len(wire_frame_chitchat(f), NULL, &need); break;
+    case WIRE_PROTOCOL_CHITCHAT: s = wire_chitchat_encoded_len(wire_frame_chitchat(f), NULL, WIRE_CHITCHAT_VERSION_V0, &need); break;
     case WIRE_PROTOCOL_REPLICATION: s = wire_replication_encoded_len(wire_frame_replication(f), NULL, layout, &need); break;
     case WIRE_PROTOCOL_BROKER: s = wire_broker_encoded_len(wire_frame_broker(f), NULL, &need); break;
     default: s = wire_dataexchange_encoded_len(wire_frame_dataexchange(f), NULL, dx_version, &need); break;
@@ -131,7 +131,7 @@ static uint8_t *encode_struct(const wire_frame *f, wire_replication_layout layou
     if (attempt == 0 && need == 0) continue;
     switch (p) {
       case WIRE_PROTOCOL_DNODE: s = wire_dnode_encode(wire_frame_dnode(f), NULL, WIRE_DNODE_FLAVOUR_PLAIN, out, cap, &n); break;
-      case WIRE_PROTOCOL_CHITCHAT: s = wire_chitchat_encode(wire_frame_chitchat(f), NULL, out, cap, &n); break;
+      case WIRE_PROTOCOL_CHITCHAT: s = wire_chitchat_encode(wire_frame_chitchat(f), NULL, WIRE_CHITCHAT_VERSION_V0, out, cap, &n); break;
       case WIRE_PROTOCOL_REPLICATION: s = wire_replication_encode(wire_frame_replication(f), NULL, layout, out, cap, &n); break;
       case WIRE_PROTOCOL_BROKER: s = wire_broker_encode(wire_frame_broker(f), NULL, out, cap, &n); break;
       default: s = wire_dataexchange_encode(wire_frame_dataexchange(f), NULL, dx_version, out, cap, &n); break;
@@ -636,7 +636,7 @@ static void op_cc_dec(const line_t *l) {
   size_t trailing = (size_t)strtoull(l->arg[1], NULL, 10);
   wire_frame *f = NULL;
   if (trailing > 0) {
-    EXPECT_STATUS(wire_chitchat_decode(b, n, NULL, &f), WIRE_TRAILING_BYTES, "one-shot decode");
+    EXPECT_STATUS(wire_chitchat_decode(b, n, NULL, WIRE_CHITCHAT_VERSION_V0, &f), WIRE_TRAILING_BYTES, "one-shot decode");
     wire_decoder *d = NULL;
     wire_decoder_new(WIRE_PROTOCOL_CHITCHAT, NULL, &d);
     wire_decoder_push(d, b, n);
@@ -644,7 +644,7 @@ static void op_cc_dec(const line_t *l) {
     CHECK(f != NULL && wire_decoder_buffered(d) == trailing, "stream leaves the trailing bytes");
     wire_decoder_free(d);
   } else {
-    EXPECT_STATUS(wire_chitchat_decode(b, n, NULL, &f), WIRE_OK, "decode");
+    EXPECT_STATUS(wire_chitchat_decode(b, n, NULL, WIRE_CHITCHAT_VERSION_V0, &f), WIRE_OK, "decode");
   }
   if (f) check_json(f, l->arg[2], false, "decoded");
   wire_frame_free(f);
@@ -653,7 +653,7 @@ static void op_cc_dec(const line_t *l) {
   check_bytes(enc, len, l->arg[4], "canonical bytes");
   if (enc) {
     f = NULL;
-    EXPECT_STATUS(wire_chitchat_decode(enc, len, NULL, &f), WIRE_OK, "canonical decodes");
+    EXPECT_STATUS(wire_chitchat_decode(enc, len, NULL, WIRE_CHITCHAT_VERSION_V0, &f), WIRE_OK, "canonical decodes");
     if (f) {
       size_t len2 = 0;
       uint8_t *again = encode_struct(f, 0, &len2);
@@ -688,12 +688,12 @@ static void op_rep_rt(const line_t *l) {
   uint8_t *framed = framed_of(b, n);
   char *framed_hex = hex_encode(framed, n + 4);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_replication_decode_message(b, n, layout, &f), WIRE_OK, "bare decode");
+  EXPECT_STATUS(wire_replication_decode_message(b, n, NULL, layout, &f), WIRE_OK, "bare decode");
   if (f) {
     check_json(f, json, false, "bare");
     uint8_t *out = malloc(n + 1);
     size_t len = 0;
-    EXPECT_STATUS(wire_replication_encode_message(wire_frame_replication(f), layout, out, n, &len), WIRE_OK, "bare encode");
+    EXPECT_STATUS(wire_replication_encode_message(wire_frame_replication(f), NULL, layout, out, n, &len), WIRE_OK, "bare encode");
     check_bytes(out, len, l->arg[0], "bare bytes");
     free(out);
     uint8_t *enc = encode_struct(f, layout, &len);
@@ -701,7 +701,7 @@ static void op_rep_rt(const line_t *l) {
     free(enc);
     if (layout == WIRE_REPLICATION_LAYOUT_3X) {
       size_t need;
-      CHECK(wire_replication_encode_message(wire_frame_replication(f), WIRE_REPLICATION_LAYOUT_7X, NULL, 0, &need) ==
+      CHECK(wire_replication_encode_message(wire_frame_replication(f), NULL, WIRE_REPLICATION_LAYOUT_7X, NULL, 0, &need) ==
                 WIRE_INVALID_ARGUMENT,
             "a 3x proposal is refused by the 7x encoder");
     }
@@ -727,32 +727,33 @@ static void op_rep_rt(const line_t *l) {
 }
 
 static void op_rep_accept(const line_t *l) {
-  size_t n, used = 0;
+  size_t n;
+  uint64_t used = 0;
   uint8_t *b = hex_decode(l->arg[0], &n);
   wire_replication_layout layout = layout_of(l->arg[1]);
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_replication_decode_message_prefix(b, n, layout, &f, &used), WIRE_OK, "lenient decode");
+  EXPECT_STATUS(wire_replication_decode_message_prefix(b, n, NULL, layout, &f, &used), WIRE_OK, "lenient decode");
   if (f) {
     check_json(f, l->arg[2], false, "lenient");
     char *want = frame_json(f);
     wire_frame *strict = NULL;
-    wire_status s = wire_replication_decode_message(b, n, layout, &strict);
+    wire_status s = wire_replication_decode_message(b, n, NULL, layout, &strict);
     if (used == n) {
       EXPECT_STATUS(s, WIRE_OK, "strict decode");
     } else {
       uint64_t off = 0;
       EXPECT_STATUS(s, WIRE_TRAILING_BYTES, "strict decode");
-      CHECK(wire_last_error_offset(&off) && off == used, "trailing bytes at %llu, message used %zu",
-            (unsigned long long)off, used);
+      CHECK(wire_last_error_offset(&off) && off == used, "trailing bytes at %llu, message used %llu",
+            (unsigned long long)off, (unsigned long long)used);
     }
     wire_frame_free(strict);
     size_t need = 0;
-    wire_replication_encode_message(wire_frame_replication(f), layout, NULL, 0, &need);
+    wire_replication_encode_message(wire_frame_replication(f), NULL, layout, NULL, 0, &need);
     uint8_t *canonical = malloc(need + 1);
-    EXPECT_STATUS(wire_replication_encode_message(wire_frame_replication(f), layout, canonical, need, &need), WIRE_OK,
+    EXPECT_STATUS(wire_replication_encode_message(wire_frame_replication(f), NULL, layout, canonical, need, &need), WIRE_OK,
                   "canonical encode");
     wire_frame *back = NULL;
-    EXPECT_STATUS(wire_replication_decode_message(canonical, need, layout, &back), WIRE_OK, "canonical decode");
+    EXPECT_STATUS(wire_replication_decode_message(canonical, need, NULL, layout, &back), WIRE_OK, "canonical decode");
     if (back) check_json(back, want ? want : "", false, "canonical decodes to the same message");
     wire_frame_free(back);
     free(canonical);
@@ -769,7 +770,7 @@ static void op_rep_refuse(const line_t *l) {
   wire_status want = kind_status(l->arg[2]);
   const char *message = l->arg[3];
   wire_frame *f = NULL;
-  EXPECT_STATUS(wire_replication_decode_message(b, n, layout, &f), want, "bare decode");
+  EXPECT_STATUS(wire_replication_decode_message(b, n, NULL, layout, &f), want, "bare decode");
   CHECK(last_reason_is(message, false), "reason is not the crate's %s", message);
   wire_frame_free(f);
   uint8_t *framed = framed_of(b, n);
@@ -792,38 +793,42 @@ static void op_rep_refuse(const line_t *l) {
 static void op_rep_ack19(const line_t *l) {
   size_t n;
   uint8_t *b = hex_decode(l->arg[0], &n);
-  wire_replication_msg m;
+  wire_replication_protocol_message m;
   memset(&m, 0, sizeof m);
-  m.tag = 0x06;
-  m.body.ack.vlsn = 19;
+  m.type = WIRE_REPLICATION_ACK;
+  m.vlsn = 19;
   uint8_t out[64];
   size_t len = 0;
   EXPECT_STATUS(wire_replication_encode(&m, NULL, WIRE_REPLICATION_LAYOUT_7X, out, sizeof out, &len), WIRE_OK, "encode");
   check_bytes(out, len, l->arg[0], "Ack{19}");
   wire_frame *f = NULL;
   EXPECT_STATUS(wire_replication_decode(b, n, NULL, WIRE_REPLICATION_LAYOUT_7X, &f), WIRE_OK, "decode");
-  const wire_replication_msg *d = wire_frame_replication(f);
-  CHECK(d && d->tag == 0x06 && d->body.ack.vlsn == 19, "decodes to Ack{19}");
+  const wire_replication_protocol_message *d = wire_frame_replication(f);
+  CHECK(d && d->type == WIRE_REPLICATION_ACK && d->vlsn == 19, "decodes to Ack{19}");
   wire_frame_free(f);
   free(b);
 }
 
 static void op_rep_preamble(const line_t *l) {
-  size_t n, used = 0;
+  size_t n, needed = 0;
+  uint64_t used = 0;
   uint8_t *b = hex_decode(l->arg[0], &n);
-  wire_slice service;
-  EXPECT_STATUS(wire_replication_decode_preamble(b, n, &service, &used), WIRE_OK, "decode preamble");
-  CHECK(service.len == 8 && memcmp(service.ptr, "ELECTION", 8) == 0, "service ELECTION");
+  char service[16];
+  EXPECT_STATUS(wire_replication_decode_preamble(b, n, service, sizeof service, &needed, &used), WIRE_OK,
+                "decode preamble");
+  CHECK(needed == 8 && strcmp(service, "ELECTION") == 0, "service ELECTION");
+  EXPECT_STATUS(wire_replication_decode_preamble(b, n, service, 8, &needed, &used), WIRE_BUFFER_TOO_SMALL,
+                "no room for the NUL");
+  CHECK(needed == 8 && used == 12, "sizes reported with a short buffer");
   wire_frame *f = NULL;
   EXPECT_STATUS(wire_replication_decode(b + used, n - used, NULL, WIRE_REPLICATION_LAYOUT_7X, &f), WIRE_OK, "message");
-  const wire_replication_msg *m = wire_frame_replication(f);
-  CHECK(m && m->tag == 0x0b && m->body.election_result.term == 4 && m->body.election_result.master.len == 1 &&
-            m->body.election_result.master.ptr[0] == 'm',
+  const wire_replication_protocol_message *m = wire_frame_replication(f);
+  CHECK(m && m->type == WIRE_REPLICATION_ELECTION_RESULT && m->term == 4 && m->master.len == 1 && m->master.ptr[0] == 'm',
         "ElectionResult{m, 4}");
   uint8_t out[128];
   size_t a = 0, c = 0;
-  EXPECT_STATUS(wire_replication_encode_preamble((wire_slice){(const uint8_t *)"ELECTION", 8}, out, sizeof out, &a),
-                WIRE_OK, "encode preamble");
+  EXPECT_STATUS(wire_replication_encode_preamble((const uint8_t *)"ELECTION", 8, out, sizeof out, &a), WIRE_OK,
+                "encode preamble");
   if (m) EXPECT_STATUS(wire_replication_encode(m, NULL, WIRE_REPLICATION_LAYOUT_7X, out + a, sizeof out - a, &c), WIRE_OK,
                        "encode message");
   check_bytes(out, a + c, l->arg[0], "preamble and message");

@@ -274,6 +274,10 @@ class chitchat_Decoder:
     @property
     def position(self) -> int: ...
 
+chitchat_SYN: int
+chitchat_SYN_ACK: int
+chitchat_ACK: int
+chitchat_BAD_CLUSTER: int
 chitchat_MAX_FRAME_SIZE: int
 chitchat_MAX_DECOMPRESSED_SIZE: int
 
@@ -442,6 +446,18 @@ def replication_decode_message_prefix(data: _Buffer, *, max_frame_size: int = ..
 def replication_encode_message(message: _replication_ProtocolMessage, *, max_frame_size: int = ..., max_decompressed_size: int = ..., layout: Layout | str = ...) -> bytes: ...
 def replication_encode_preamble(service: str) -> bytes: ...
 def replication_decode_preamble(data: _Buffer) -> tuple[str, int]: ...
+replication_HANDSHAKE: int
+replication_HANDSHAKE_RESPONSE: int
+replication_HEARTBEAT: int
+replication_HEARTBEAT_RESPONSE: int
+replication_LOG_ENTRY: int
+replication_ACK: int
+replication_GROUP_CHANGE: int
+replication_GROUP_CHANGE_RESPONSE: int
+replication_ELECTION_PROPOSAL: int
+replication_ELECTION_VOTE: int
+replication_ELECTION_RESULT: int
+replication_SHUTDOWN: int
 replication_MAX_FRAME_PAYLOAD: int
 replication_SERVICE_ELECTION: str
 replication_SERVICE_NAMES: list[str]
@@ -1148,7 +1164,9 @@ __all__ = [
     "broker_message_to_json",
     "broker_payload_message",
     "broker_to_json",
+    "chitchat_ACK",
     "chitchat_Ack",
+    "chitchat_BAD_CLUSTER",
     "chitchat_BadCluster",
     "chitchat_ChitchatId",
     "chitchat_Decoder",
@@ -1159,6 +1177,8 @@ __all__ = [
     "chitchat_MAX_FRAME_SIZE",
     "chitchat_NodeDelta",
     "chitchat_NodeDigest",
+    "chitchat_SYN",
+    "chitchat_SYN_ACK",
     "chitchat_Syn",
     "chitchat_SynAck",
     "chitchat_decode",
@@ -1227,22 +1247,34 @@ __all__ = [
     "dnode_header_to_json",
     "dnode_parse_header",
     "dnode_to_json",
+    "replication_ACK",
     "replication_Ack",
     "replication_Decoder",
+    "replication_ELECTION_PROPOSAL",
+    "replication_ELECTION_RESULT",
+    "replication_ELECTION_VOTE",
     "replication_ElectionProposal",
     "replication_ElectionResult",
     "replication_ElectionVote",
+    "replication_GROUP_CHANGE",
+    "replication_GROUP_CHANGE_RESPONSE",
     "replication_GroupChange",
     "replication_GroupChangeResponse",
+    "replication_HANDSHAKE",
+    "replication_HANDSHAKE_RESPONSE",
+    "replication_HEARTBEAT",
+    "replication_HEARTBEAT_RESPONSE",
     "replication_Handshake",
     "replication_HandshakeResponse",
     "replication_Heartbeat",
     "replication_HeartbeatResponse",
+    "replication_LOG_ENTRY",
     "replication_LogEntry",
     "replication_MAX_FRAME_PAYLOAD",
     "replication_RepNode",
     "replication_SERVICE_ELECTION",
     "replication_SERVICE_NAMES",
+    "replication_SHUTDOWN",
     "replication_Shutdown",
     "replication_decode",
     "replication_decode_message",

@@ -8,6 +8,8 @@ from typing import Union
 
 from wire._enums import DeletionStatusMutation, ProtocolVersion
 from wire._wire import chitchat_Ack as Ack
+from wire._wire import chitchat_ACK as ACK
+from wire._wire import chitchat_BAD_CLUSTER as BAD_CLUSTER
 from wire._wire import chitchat_BadCluster as BadCluster
 from wire._wire import chitchat_ChitchatId as ChitchatId
 from wire._wire import chitchat_decode as decode
@@ -22,6 +24,8 @@ from wire._wire import chitchat_MAX_FRAME_SIZE as MAX_FRAME_SIZE
 from wire._wire import chitchat_NodeDelta as NodeDelta
 from wire._wire import chitchat_NodeDigest as NodeDigest
 from wire._wire import chitchat_Syn as Syn
+from wire._wire import chitchat_SYN as SYN
+from wire._wire import chitchat_SYN_ACK as SYN_ACK
 from wire._wire import chitchat_SynAck as SynAck
 from wire._wire import chitchat_to_json as to_json
 
@@ -29,7 +33,9 @@ ChitchatMessage = Union[Syn, SynAck, Ack, BadCluster]
 """`ChitchatMessage`: the steps of the scuttlebutt handshake."""
 
 __all__ = [
+    "ACK",
     "Ack",
+    "BAD_CLUSTER",
     "BadCluster",
     "ChitchatId",
     "ChitchatMessage",
@@ -43,6 +49,8 @@ __all__ = [
     "NodeDelta",
     "NodeDigest",
     "ProtocolVersion",
+    "SYN",
+    "SYN_ACK",
     "Syn",
     "SynAck",
     "decode",

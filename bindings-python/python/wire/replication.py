@@ -8,11 +8,15 @@ from typing import Union
 
 from wire._enums import GroupChangeType, Layout, NodeType
 from wire._wire import replication_Ack as Ack
+from wire._wire import replication_ACK as ACK
 from wire._wire import replication_decode as decode
 from wire._wire import replication_decode_message as decode_message
 from wire._wire import replication_decode_message_prefix as decode_message_prefix
 from wire._wire import replication_decode_preamble as decode_preamble
 from wire._wire import replication_Decoder as Decoder
+from wire._wire import replication_ELECTION_PROPOSAL as ELECTION_PROPOSAL
+from wire._wire import replication_ELECTION_RESULT as ELECTION_RESULT
+from wire._wire import replication_ELECTION_VOTE as ELECTION_VOTE
 from wire._wire import replication_ElectionProposal as ElectionProposal
 from wire._wire import replication_ElectionResult as ElectionResult
 from wire._wire import replication_ElectionVote as ElectionVote
@@ -20,36 +24,55 @@ from wire._wire import replication_encode as encode
 from wire._wire import replication_encode_message as encode_message
 from wire._wire import replication_encode_preamble as encode_preamble
 from wire._wire import replication_from_json as from_json
+from wire._wire import replication_GROUP_CHANGE as GROUP_CHANGE
+from wire._wire import replication_GROUP_CHANGE_RESPONSE as GROUP_CHANGE_RESPONSE
 from wire._wire import replication_GroupChange as GroupChange
 from wire._wire import replication_GroupChangeResponse as GroupChangeResponse
 from wire._wire import replication_Handshake as Handshake
+from wire._wire import replication_HANDSHAKE as HANDSHAKE
+from wire._wire import replication_HANDSHAKE_RESPONSE as HANDSHAKE_RESPONSE
 from wire._wire import replication_HandshakeResponse as HandshakeResponse
 from wire._wire import replication_Heartbeat as Heartbeat
+from wire._wire import replication_HEARTBEAT as HEARTBEAT
+from wire._wire import replication_HEARTBEAT_RESPONSE as HEARTBEAT_RESPONSE
 from wire._wire import replication_HeartbeatResponse as HeartbeatResponse
+from wire._wire import replication_LOG_ENTRY as LOG_ENTRY
 from wire._wire import replication_LogEntry as LogEntry
 from wire._wire import replication_MAX_FRAME_PAYLOAD as MAX_FRAME_PAYLOAD
 from wire._wire import replication_RepNode as RepNode
 from wire._wire import replication_SERVICE_ELECTION as SERVICE_ELECTION
 from wire._wire import replication_SERVICE_NAMES as SERVICE_NAMES
 from wire._wire import replication_Shutdown as Shutdown
+from wire._wire import replication_SHUTDOWN as SHUTDOWN
 from wire._wire import replication_to_json as to_json
 
 ProtocolMessage = Union[Handshake, HandshakeResponse, Heartbeat, HeartbeatResponse, LogEntry, Ack, GroupChange, GroupChangeResponse, ElectionProposal, ElectionVote, ElectionResult, Shutdown]
 """One replication message (noxu-rep `ProtocolMessage`), with the crate's variant and field"""
 
 __all__ = [
+    "ACK",
     "Ack",
     "Decoder",
+    "ELECTION_PROPOSAL",
+    "ELECTION_RESULT",
+    "ELECTION_VOTE",
     "ElectionProposal",
     "ElectionResult",
     "ElectionVote",
+    "GROUP_CHANGE",
+    "GROUP_CHANGE_RESPONSE",
     "GroupChange",
     "GroupChangeResponse",
     "GroupChangeType",
+    "HANDSHAKE",
+    "HANDSHAKE_RESPONSE",
+    "HEARTBEAT",
+    "HEARTBEAT_RESPONSE",
     "Handshake",
     "HandshakeResponse",
     "Heartbeat",
     "HeartbeatResponse",
+    "LOG_ENTRY",
     "Layout",
     "LogEntry",
     "MAX_FRAME_PAYLOAD",
@@ -58,6 +81,7 @@ __all__ = [
     "RepNode",
     "SERVICE_ELECTION",
     "SERVICE_NAMES",
+    "SHUTDOWN",
     "Shutdown",
     "decode",
     "decode_message",

@@ -8,7 +8,7 @@ use super::model::DeltaBuilder;
 use super::{
     ChitchatCodec, ChitchatEnvelope, ChitchatId, ChitchatMessage, DeletionStatusMutation, Delta,
     DeltaOp, Digest, KeyValueMutation, NodeDigest, ProtocolVersion, Zstd, MAGIC,
-    MAX_BLOCK_DECOMPRESSED_LEN, P,
+    MAX_BLOCK_DECOMPRESSED_LEN, P, TYPE_ACK, TYPE_BAD_CLUSTER, TYPE_SYN, TYPE_SYN_ACK,
 };
 use crate::{le, Error, ErrorKind, Result};
 
@@ -176,21 +176,21 @@ impl<'a> Outer<'a> {
             )
         })?;
         let message = match self.u8()? {
-            0 => {
+            TYPE_SYN => {
                 let digest = self.digest(version)?;
                 RawMessage::Syn {
                     digest,
                     cluster_id: self.string()?,
                 }
             }
-            1 => RawMessage::SynAck {
+            TYPE_SYN_ACK => RawMessage::SynAck {
                 digest: self.digest(version)?,
                 delta: self.blocks()?,
             },
-            2 => RawMessage::Ack {
+            TYPE_ACK => RawMessage::Ack {
                 delta: self.blocks()?,
             },
-            3 => RawMessage::BadCluster,
+            TYPE_BAD_CLUSTER => RawMessage::BadCluster,
             other => {
                 return Err(Error::malformed(
                     P,

@@ -7,7 +7,7 @@ use super::model::IdRef;
 use super::{
     ChitchatCodec, ChitchatEnvelope, ChitchatMessage, ChitchatMessageRef, Delta, Digest,
     DigestEntryRef, NodeDigest, ProtocolVersion, Zstd, BLOCK_THRESHOLD, HEADER_LEN, MAGIC, MAX_LEN,
-    P,
+    P, TYPE_ACK, TYPE_BAD_CLUSTER, TYPE_SYN, TYPE_SYN_ACK,
 };
 use crate::{Error, Result};
 
@@ -104,10 +104,10 @@ enum Parts<'a, D> {
 impl<'a, D> Parts<'a, D> {
     fn message_type(&self) -> u8 {
         match self {
-            Parts::Syn { .. } => 0,
-            Parts::SynAck { .. } => 1,
-            Parts::Ack { .. } => 2,
-            Parts::BadCluster => 3,
+            Parts::Syn { .. } => TYPE_SYN,
+            Parts::SynAck { .. } => TYPE_SYN_ACK,
+            Parts::Ack { .. } => TYPE_ACK,
+            Parts::BadCluster => TYPE_BAD_CLUSTER,
         }
     }
 }

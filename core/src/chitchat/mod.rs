@@ -79,6 +79,14 @@ const P: Protocol = Protocol::Chitchat;
 pub const MAGIC: u16 = 45_139;
 /// Header length: magic, protocol version, message type.
 pub const HEADER_LEN: usize = 4;
+/// Message type of [`ChitchatMessage::Syn`].
+pub const TYPE_SYN: u8 = 0;
+/// Message type of [`ChitchatMessage::SynAck`].
+pub const TYPE_SYN_ACK: u8 = 1;
+/// Message type of [`ChitchatMessage::Ack`].
+pub const TYPE_ACK: u8 = 2;
+/// Message type of [`ChitchatMessage::BadCluster`].
+pub const TYPE_BAD_CLUSTER: u8 = 3;
 /// Default `max_frame_size`: the largest UDP payload over IPv4 (65,535 - 8 - 20), which is the
 /// crate's `MAX_UDP_DATAGRAM_PAYLOAD_SIZE`: its messages are built to fit it and its receive
 /// buffer holds no more.

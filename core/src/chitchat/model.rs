@@ -93,10 +93,10 @@ impl ChitchatMessage {
     /// The message type byte.
     pub fn message_type(&self) -> u8 {
         match self {
-            ChitchatMessage::Syn { .. } => 0,
-            ChitchatMessage::SynAck { .. } => 1,
-            ChitchatMessage::Ack { .. } => 2,
-            ChitchatMessage::BadCluster => 3,
+            ChitchatMessage::Syn { .. } => super::TYPE_SYN,
+            ChitchatMessage::SynAck { .. } => super::TYPE_SYN_ACK,
+            ChitchatMessage::Ack { .. } => super::TYPE_ACK,
+            ChitchatMessage::BadCluster => super::TYPE_BAD_CLUSTER,
         }
     }
 
@@ -479,7 +479,9 @@ described_enum!(
     "chitchat::ProtocolVersion",
     "`ProtocolVersion`: only the digest encoding differs.",
     open: false,
-    repr: U8,
+    repr: U8 as u8,
+    code: ProtocolVersion::to_code,
+    from_code: ProtocolVersion::from_code,
     values: [ProtocolVersion::V0, ProtocolVersion::V1].map(|v| (v.to_code(), v.name()))
 );
 
@@ -488,28 +490,10 @@ described_enum!(
     "chitchat::DeletionStatusMutation",
     "`DeletionStatusMutation` (status byte).",
     open: false,
-    repr: U8,
+    repr: U8 as u8,
+    code: |s| s as u8,
+    from_code: DeletionStatusMutation::from_code,
     values: (0..=2)
         .filter_map(DeletionStatusMutation::from_code)
         .map(|s| (s as u8, s.name()))
 );
-
-impl crate::schema::EnumCode for ProtocolVersion {
-    fn code(self) -> i64 {
-        i64::from(self.to_code())
-    }
-    fn from_code(code: i64) -> Option<Self> {
-        u8::try_from(code).ok().and_then(ProtocolVersion::from_code)
-    }
-}
-
-impl crate::schema::EnumCode for DeletionStatusMutation {
-    fn code(self) -> i64 {
-        i64::from(self as u8)
-    }
-    fn from_code(code: i64) -> Option<Self> {
-        u8::try_from(code)
-            .ok()
-            .and_then(DeletionStatusMutation::from_code)
-    }
-}

@@ -146,7 +146,9 @@ described_enum!(
     "dnode::DmsgType",
     "`dmsg_type_t`: C's 0..=13 and the Rust port's 14..=23; other values are kept as numbers.",
     open: true,
-    repr: U8,
+    repr: U8 as u8,
+    code: DmsgType::as_u8,
+    from_code: |n| Some(DmsgType::from_u8(n)),
     values: (0..=u8::MAX).filter_map(|n| DmsgType::from_u8(n).name().map(|name| (n, name)))
 );
 
@@ -287,15 +289,6 @@ impl Default for DmsgHeader {
             data: Bytes::new(),
             plen: 0,
         }
-    }
-}
-
-impl crate::schema::EnumCode for DmsgType {
-    fn code(self) -> i64 {
-        i64::from(self.as_u8())
-    }
-    fn from_code(code: i64) -> Option<Self> {
-        u8::try_from(code).ok().map(DmsgType::from_u8)
     }
 }
 

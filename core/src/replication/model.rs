@@ -308,7 +308,9 @@ described_enum!(
     "replication::NodeType",
     "A node's role in the group (noxu-rep `NodeType`).",
     open: false,
-    repr: U8,
+    repr: U8 as u8,
+    code: NodeType::code,
+    from_code: NodeType::from_code,
     values: NodeType::ALL.map(|t| (t.code(), t.name()))
 );
 
@@ -317,24 +319,8 @@ described_enum!(
     "replication::GroupChangeType",
     "The kind of membership change (noxu-rep `GroupChangeType`).",
     open: false,
-    repr: U8,
+    repr: U8 as u8,
+    code: GroupChangeType::code,
+    from_code: GroupChangeType::from_code,
     values: GroupChangeType::ALL.map(|t| (t.code(), t.name()))
 );
-
-impl crate::schema::EnumCode for NodeType {
-    fn code(self) -> i64 {
-        i64::from(self.code())
-    }
-    fn from_code(code: i64) -> Option<Self> {
-        u8::try_from(code).ok().and_then(NodeType::from_code)
-    }
-}
-
-impl crate::schema::EnumCode for GroupChangeType {
-    fn code(self) -> i64 {
-        i64::from(self.code())
-    }
-    fn from_code(code: i64) -> Option<Self> {
-        u8::try_from(code).ok().and_then(GroupChangeType::from_code)
-    }
-}

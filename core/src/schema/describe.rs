@@ -220,10 +220,24 @@ macro_rules! described {
     (@name $v:ident, $vname:literal) => { $vname };
 }
 
-/// [`Describe`] for an enum from its own value table: `values` yields `(wire value, name)`.
+/// [`Describe`] for an enum from its own value table (`values` yields `(wire value, name)`), and
+/// its [`EnumCode`](crate::schema::EnumCode) from its conversions to and from the `$int` it is on
+/// the wire (`code`: `fn(T) -> $int`, `from_code`: `fn($int) -> Option<T>`).
 macro_rules! described_enum {
-    ($t:ty, $path:literal, $doc:literal, open: $open:expr, repr: $repr:ident, values: $values:expr) => {
+    (
+        $t:ty, $path:literal, $doc:literal, open: $open:expr, repr: $repr:ident as $int:ty,
+        code: $code:expr, from_code: $from:expr, values: $values:expr
+    ) => {
         by_ref!($t);
+
+        impl $crate::schema::EnumCode for $t {
+            fn code(self) -> i64 {
+                i64::from(($code)(self))
+            }
+            fn from_code(code: i64) -> Option<Self> {
+                <$int>::try_from(code).ok().and_then($from)
+            }
+        }
 
         impl $crate::schema::Describe for $t {
             const NAME: &'static str = stringify!($t);

@@ -302,7 +302,8 @@ mod tests {
         assert_eq!(protocols, Protocol::ALL);
     }
 
-    /// An `EnumCode` enum's values convert both ways as its description lists them.
+    /// Every `EnumCode` enum's values convert both ways as its description lists them; the
+    /// closed ones refuse the next number.
     #[test]
     fn coded_enums_follow_their_values() {
         use crate::dnode::DmsgType;
@@ -315,6 +316,20 @@ mod tests {
         }
         assert_eq!(DmsgType::from_code(200).map(EnumCode::code), Some(200));
         assert!(DmsgType::from_code(256).is_none() && DmsgType::from_code(-1).is_none());
+        fn closed<T: Describe + EnumCode>() {
+            let Kind::Enum { values, .. } = T::describe().kind else {
+                panic!("{} is an enum", T::NAME);
+            };
+            for v in &values {
+                assert_eq!(T::from_code(v.value).map(EnumCode::code), Some(v.value));
+            }
+            let past = values.iter().map(|v| v.value).max().unwrap() + 1;
+            assert!(T::from_code(past).is_none(), "{} is closed", T::NAME);
+        }
+        closed::<crate::chitchat::ProtocolVersion>();
+        closed::<crate::chitchat::DeletionStatusMutation>();
+        closed::<crate::replication::NodeType>();
+        closed::<crate::replication::GroupChangeType>();
     }
 
     /// Every name a protocol's description uses is one of its types, and names are unique.

@@ -381,6 +381,19 @@ fn chitchat() -> ProtocolSchema {
                   header).",
         }],
         constants: vec![
+            // Named like the variants (`SynAck` -> `SYN_ACK`): the message type of each.
+            constant("SYN", chitchat::TYPE_SYN.into(), "Message type of `Syn`."),
+            constant(
+                "SYN_ACK",
+                chitchat::TYPE_SYN_ACK.into(),
+                "Message type of `SynAck`.",
+            ),
+            constant("ACK", chitchat::TYPE_ACK.into(), "Message type of `Ack`."),
+            constant(
+                "BAD_CLUSTER",
+                chitchat::TYPE_BAD_CLUSTER.into(),
+                "Message type of `BadCluster`.",
+            ),
             constant(
                 "MAX_FRAME_SIZE",
                 chitchat::MAX_FRAME_SIZE,
@@ -452,6 +465,63 @@ fn replication() -> ProtocolSchema {
             doc: "The message layout: noxu-rep 7.x or 3.x.",
         }],
         constants: vec![
+            // Named like the variants (`LogEntry` -> `LOG_ENTRY`): the wire tag of each.
+            constant(
+                "HANDSHAKE",
+                replication::TAG_HANDSHAKE.into(),
+                "Tag of `Handshake`.",
+            ),
+            constant(
+                "HANDSHAKE_RESPONSE",
+                replication::TAG_HANDSHAKE_RESPONSE.into(),
+                "Tag of `HandshakeResponse`.",
+            ),
+            constant(
+                "HEARTBEAT",
+                replication::TAG_HEARTBEAT.into(),
+                "Tag of `Heartbeat`.",
+            ),
+            constant(
+                "HEARTBEAT_RESPONSE",
+                replication::TAG_HEARTBEAT_RESPONSE.into(),
+                "Tag of `HeartbeatResponse`.",
+            ),
+            constant(
+                "LOG_ENTRY",
+                replication::TAG_LOG_ENTRY.into(),
+                "Tag of `LogEntry`.",
+            ),
+            constant("ACK", replication::TAG_ACK.into(), "Tag of `Ack`."),
+            constant(
+                "GROUP_CHANGE",
+                replication::TAG_GROUP_CHANGE.into(),
+                "Tag of `GroupChange`.",
+            ),
+            constant(
+                "GROUP_CHANGE_RESPONSE",
+                replication::TAG_GROUP_CHANGE_RESPONSE.into(),
+                "Tag of `GroupChangeResponse`.",
+            ),
+            constant(
+                "ELECTION_PROPOSAL",
+                replication::TAG_ELECTION_PROPOSAL.into(),
+                "Tag of `ElectionProposal`.",
+            ),
+            constant(
+                "ELECTION_VOTE",
+                replication::TAG_ELECTION_VOTE.into(),
+                "Tag of `ElectionVote`.",
+            ),
+            constant(
+                "ELECTION_RESULT",
+                replication::TAG_ELECTION_RESULT.into(),
+                "Tag of `ElectionResult`.",
+            ),
+            constant(
+                "SHUTDOWN",
+                replication::TAG_SHUTDOWN.into(),
+                "Tag of `Shutdown`.",
+            ),
             constant(
                 "MAX_FRAME_PAYLOAD",
                 replication::MAX_FRAME_PAYLOAD,
