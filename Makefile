@@ -4,7 +4,7 @@ CARGO ?= cargo
 WIRE_BIN := $(CURDIR)/target/release/wire
 FUZZ_SECONDS ?= 5
 
-.PHONY: demo test test-all test-rust test-cli-demo test-go test-fuzz bench build clean \
+.PHONY: demo test test-all test-rust test-cli-demo test-go test-filestream test-fuzz bench build clean \
 	build-python test-python bench-python build-node test-node bench-node build-c install-c test-c \
 	bench-c relay-sink test-relay
 
@@ -46,7 +46,7 @@ relay-sink: install-c
 ## bindings, the relay), each one even after another failed (make -k), then one summary line
 ## counting every suite's tests; exits non-zero when a suite failed (its tests, or its build).
 ## TEST_SUITES picks a subset: make test TEST_SUITES="test-c test-node".
-TEST_SUITES ?= test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay
+TEST_SUITES ?= test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay test-filestream
 
 test:
 	@mkdir -p target
@@ -77,6 +77,15 @@ test-cli-demo: build
 test-go: build
 	@echo "==> Go interop (dataexchange)"
 	WIRE_BIN=$(WIRE_BIN) interop/go-dataexchange/run.sh
+
+## test-filestream: live TypeFileStream transfers over loopback between the real Go reference
+## (receiver and sender, built from ../shared/reference) and the examples/*/filestream_* senders
+## and receivers in Python, Node and C; SKIP where Go or ../shared is missing.
+test-filestream: build-python build-node install-c
+	@echo "==> live TypeFileStream transfers (Go reference <-> Python, Node, C)"
+	$(MAKE) -C examples/c all PREFIX=$(C_PREFIX) OUT=$(CURDIR)/target/c/examples
+	python3 interop/go-dataexchange/filestream.py --python $(PY) --node-path $(NODE_PATH_DIR) \
+	  --c-bin $(CURDIR)/target/c/examples
 
 ## test-fuzz: a short libFuzzer run of every target when nightly + cargo-fuzz are present;
 ## the targets' corpus replay always runs inside `cargo test` (core/tests/fuzz_corpus.rs).

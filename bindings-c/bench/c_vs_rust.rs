@@ -68,9 +68,13 @@ fn c_decode(p: Protocol, b: &[u8]) {
             &mut f,
         ),
         Protocol::Broker => wire_broker_decode(b.as_ptr(), b.len(), std::ptr::null(), &mut f),
-        Protocol::Dataexchange => {
-            wire_dataexchange_decode(b.as_ptr(), b.len(), std::ptr::null(), &mut f)
-        }
+        Protocol::Dataexchange => wire_dataexchange_decode(
+            b.as_ptr(),
+            b.len(),
+            std::ptr::null(),
+            WIRE_DATAEXCHANGE_VERSION_MAIN,
+            &mut f,
+        ),
     };
     assert_eq!(s, wire_status::WireOk);
     let view: *const std::ffi::c_void = match p {
@@ -115,9 +119,14 @@ fn c_encode(p: Protocol, f: *const wire_frame, out: &mut [u8]) -> usize {
             &mut n,
         ),
         Protocol::Broker => wire_broker_encode(wire_frame_broker(f), null, o, cap, &mut n),
-        Protocol::Dataexchange => {
-            wire_dataexchange_encode(wire_frame_dataexchange(f), null, o, cap, &mut n)
-        }
+        Protocol::Dataexchange => wire_dataexchange_encode(
+            wire_frame_dataexchange(f),
+            null,
+            WIRE_DATAEXCHANGE_VERSION_MAIN,
+            o,
+            cap,
+            &mut n,
+        ),
     };
     assert_eq!(s, wire_status::WireOk);
     n
@@ -132,7 +141,8 @@ fn main() {
         (Protocol::Chitchat, "chitchat.json"),
         (Protocol::Replication, "replication.json"),
         (Protocol::Broker, "broker.json"),
-        (Protocol::Dataexchange, "dataexchange.json"),
+        // Its largest frame is a 48 KiB TypeFileStream CHUNK, the reference sender's chunk.
+        (Protocol::Dataexchange, "dataexchange-latest.json"),
     ] {
         let doc: Value =
             serde_json::from_str(&std::fs::read_to_string(format!("{root}/{file}")).unwrap())

@@ -144,9 +144,19 @@
 #define WIRE_BROKER_MAX_HELLO_BYTES 65536
 
 /**
- * Default limit of a frame's payload length.
+ * Default limit of a frame's payload length (version main).
  */
-#define WIRE_DATAEXCHANGE_MAX_FRAME_SIZE 268435456
+#define WIRE_DATAEXCHANGE_MAX_FRAME_SIZE 67108864
+
+/**
+ * Default limit of a frame's payload length at version 0.2.1-beta.1.
+ */
+#define WIRE_DATAEXCHANGE_MAX_FRAME_SIZE_V0_2_1_BETA_1 268435456
+
+/**
+ * The reference sender's TypeFileStream chunk size (48 KiB).
+ */
+#define WIRE_DATAEXCHANGE_STREAM_CHUNK_SIZE 49152
 
 /**
  * `TypeText`'s type number.
@@ -172,6 +182,46 @@
  * `TypeTrace`'s type number.
  */
 #define WIRE_DATAEXCHANGE_TYPE_TRACE 5
+
+/**
+ * `TypeFileStream`'s type number (version main).
+ */
+#define WIRE_DATAEXCHANGE_TYPE_FILE_STREAM 7
+
+/**
+ * `Init`'s kind byte.
+ */
+#define WIRE_DATAEXCHANGE_INIT 1
+
+/**
+ * `Chunk`'s kind byte.
+ */
+#define WIRE_DATAEXCHANGE_CHUNK 2
+
+/**
+ * `Ack`'s kind byte.
+ */
+#define WIRE_DATAEXCHANGE_ACK 3
+
+/**
+ * `Done`'s kind byte.
+ */
+#define WIRE_DATAEXCHANGE_DONE 4
+
+/**
+ * `InitAck`'s kind byte.
+ */
+#define WIRE_DATAEXCHANGE_INIT_ACK 5
+
+/**
+ * `Complete`'s kind byte.
+ */
+#define WIRE_DATAEXCHANGE_COMPLETE 6
+
+/**
+ * `Abort`'s kind byte.
+ */
+#define WIRE_DATAEXCHANGE_ABORT 7
 
 /**
  * The result of every fallible call. Values are part of the ABI: they are never renumbered and
@@ -803,6 +853,61 @@ typedef struct wire_broker_framed {
 } wire_broker_framed;
 
 /**
+ * Option `version` (`WIRE_DATAEXCHANGE_VERSION_*`): The reference version: `main` (branch main at 772ffb9: TypeFileStream, 64 MiB limit, UTF-8 file names) or `0.2.1-beta.1` (the tagged release: type 7 unknown, 256 MiB limit).
+ */
+typedef uint32_t wire_dataexchange_version;
+
+/**
+ * `Control`: The control message of a `TypeFileStream` frame: its kind and the kind's body.
+ */
+typedef struct wire_dataexchange_control {
+  /**
+   * The variant: `WIRE_DATAEXCHANGE_*`, or the number of an unknown one.
+   */
+  uint8_t type;
+  /**
+   * File size in bytes. `Init`.
+   */
+  uint64_t size;
+  /**
+   * SHA-256 of the whole file (32 bytes). `Init`.
+   */
+  struct wire_slice sha256;
+  /**
+   * The sender's chunk size (the reference always writes 49152; nobody checks it). `Init`.
+   */
+  uint32_t chunk_size;
+  /**
+   * The file name: raw bytes (the reference checks neither UTF-8 nor length on `Init`.
+   */
+  struct wire_slice filename;
+  /**
+   * Offset of `data` in the file. `Chunk`. `Ack`. `InitAck`.
+   */
+  uint64_t offset;
+  /**
+   * The bytes (a view of the input). `Chunk`.
+   */
+  struct wire_slice data;
+  /**
+   * Status byte 0; any other status decodes as failed (encoding writes 1). `Complete`.
+   */
+  bool ok;
+  /**
+   * The message: raw bytes, no length prefix (not UTF-8 checked). `Complete`.
+   */
+  struct wire_slice message;
+  /**
+   * The reason: raw bytes, no length prefix. `Abort`.
+   */
+  struct wire_slice reason;
+  /**
+   * The raw body. `UnknownKind`.
+   */
+  struct wire_slice body;
+} wire_dataexchange_control;
+
+/**
  * `Frame`: One data-exchange frame.
  */
 typedef struct wire_dataexchange_frame {
@@ -815,7 +920,7 @@ typedef struct wire_dataexchange_frame {
    */
   struct wire_slice payload;
   /**
-   * The file name: raw bytes, since v0.2.1-beta.1 does not require UTF-8. Empty when the `TypeFile`.
+   * The file name: raw bytes (UTF-8 at main; v0.2.1-beta.1 accepts any bytes). Empty `TypeFile`.
    */
   struct wire_slice filename;
   /**
@@ -826,6 +931,14 @@ typedef struct wire_dataexchange_frame {
    * Sender's wall clock in Unix nanoseconds (signed). `TypeTrace`.
    */
   int64_t sent_at_ns;
+  /**
+   * The transfer's id (16 bytes; the reference sender uses the file's sha256[:16]). `TypeFileStream`.
+   */
+  struct wire_slice transfer_id;
+  /**
+   * The control message. `TypeFileStream`.
+   */
+  struct wire_dataexchange_control control;
 } wire_dataexchange_frame;
 
 /**
@@ -2389,6 +2502,16 @@ typedef struct wire_broker_probe_response {
  */
 #define WIRE_BROKER_TYPE_PROBE_RESPONSE 24
 
+/**
+ * `version` = `main` (the default).
+ */
+#define WIRE_DATAEXCHANGE_VERSION_MAIN 0
+
+/**
+ * `version` = `0.2.1-beta.1`.
+ */
+#define WIRE_DATAEXCHANGE_VERSION_0_2_1_BETA_1 1
+
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
@@ -3030,6 +3153,7 @@ enum wire_status wire_broker_payload_message(const struct wire_broker_frame *fra
 enum wire_status wire_dataexchange_decode(const uint8_t *buf,
                                           size_t len,
                                           const struct wire_limits *limits,
+                                          wire_dataexchange_version version,
                                           struct wire_frame **frame);
 
 /**
@@ -3042,6 +3166,7 @@ const struct wire_dataexchange_frame *wire_frame_dataexchange(const struct wire_
  */
 enum wire_status wire_dataexchange_encoded_len(const struct wire_dataexchange_frame *frame,
                                                const struct wire_limits *limits,
+                                               wire_dataexchange_version version,
                                                size_t *len);
 
 /**
@@ -3050,6 +3175,7 @@ enum wire_status wire_dataexchange_encoded_len(const struct wire_dataexchange_fr
  */
 enum wire_status wire_dataexchange_encode(const struct wire_dataexchange_frame *frame,
                                           const struct wire_limits *limits,
+                                          wire_dataexchange_version version,
                                           uint8_t *out,
                                           size_t cap,
                                           size_t *out_len);
@@ -3063,11 +3189,13 @@ enum wire_status wire_dataexchange_frame_type(const struct wire_dataexchange_fra
                                               uint32_t *frame_type);
 
 /**
- * The reference's `TypeName`: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, else `UNKNOWN(n)`.
+ * The reference's `TypeName` at the codec's version: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, `FILESTREAM` (main only), else `UNKNOWN(n)`.
  *
  * Gives the text and a NUL to `out` (`*needed` is always its length).
  */
 enum wire_status wire_dataexchange_type_name(uint32_t frame_type,
+                                             const struct wire_limits *limits,
+                                             wire_dataexchange_version version,
                                              char *out,
                                              size_t cap,
                                              size_t *needed);

@@ -3571,8 +3571,14 @@ use super::*;
 
 const P: Protocol = Protocol::Dataexchange;
 
-/// Default limit of a frame's payload length.
-pub const WIRE_DATAEXCHANGE_MAX_FRAME_SIZE: u64 = 268435456;
+/// Default limit of a frame's payload length (version main).
+pub const WIRE_DATAEXCHANGE_MAX_FRAME_SIZE: u64 = 67108864;
+
+/// Default limit of a frame's payload length at version 0.2.1-beta.1.
+pub const WIRE_DATAEXCHANGE_MAX_FRAME_SIZE_V0_2_1_BETA_1: u64 = 268435456;
+
+/// The reference sender's TypeFileStream chunk size (48 KiB).
+pub const WIRE_DATAEXCHANGE_STREAM_CHUNK_SIZE: u64 = 49152;
 
 /// `TypeText`'s type number.
 pub const WIRE_DATAEXCHANGE_TYPE_TEXT: u32 = 1;
@@ -3589,6 +3595,65 @@ pub const WIRE_DATAEXCHANGE_TYPE_FILE: u32 = 4;
 /// `TypeTrace`'s type number.
 pub const WIRE_DATAEXCHANGE_TYPE_TRACE: u32 = 5;
 
+/// `TypeFileStream`'s type number (version main).
+pub const WIRE_DATAEXCHANGE_TYPE_FILE_STREAM: u32 = 7;
+
+/// `Init`'s kind byte.
+pub const WIRE_DATAEXCHANGE_INIT: u8 = 1;
+
+/// `Chunk`'s kind byte.
+pub const WIRE_DATAEXCHANGE_CHUNK: u8 = 2;
+
+/// `Ack`'s kind byte.
+pub const WIRE_DATAEXCHANGE_ACK: u8 = 3;
+
+/// `Done`'s kind byte.
+pub const WIRE_DATAEXCHANGE_DONE: u8 = 4;
+
+/// `InitAck`'s kind byte.
+pub const WIRE_DATAEXCHANGE_INIT_ACK: u8 = 5;
+
+/// `Complete`'s kind byte.
+pub const WIRE_DATAEXCHANGE_COMPLETE: u8 = 6;
+
+/// `Abort`'s kind byte.
+pub const WIRE_DATAEXCHANGE_ABORT: u8 = 7;
+
+/// Option `version` (`WIRE_DATAEXCHANGE_VERSION_*`): The reference version: `main` (branch main at 772ffb9: TypeFileStream, 64 MiB limit, UTF-8 file names) or `0.2.1-beta.1` (the tagged release: type 7 unknown, 256 MiB limit).
+pub type wire_dataexchange_version = u32;
+/// `version` = `main` (the default).
+pub const WIRE_DATAEXCHANGE_VERSION_MAIN: wire_dataexchange_version = 0;
+/// `version` = `0.2.1-beta.1`.
+pub const WIRE_DATAEXCHANGE_VERSION_0_2_1_BETA_1: wire_dataexchange_version = 1;
+
+/// `Control`: The control message of a `TypeFileStream` frame: its kind and the kind's body.
+#[repr(C)]
+#[derive(Debug, Clone, Copy)]
+pub struct wire_dataexchange_control {
+    /// The variant: `WIRE_DATAEXCHANGE_*`, or the number of an unknown one.
+    pub r#type: u8,
+    /// File size in bytes. `Init`.
+    pub size: u64,
+    /// SHA-256 of the whole file (32 bytes). `Init`.
+    pub sha256: wire_slice,
+    /// The sender's chunk size (the reference always writes 49152; nobody checks it). `Init`.
+    pub chunk_size: u32,
+    /// The file name: raw bytes (the reference checks neither UTF-8 nor length on `Init`.
+    pub filename: wire_slice,
+    /// Offset of `data` in the file. `Chunk`. `Ack`. `InitAck`.
+    pub offset: u64,
+    /// The bytes (a view of the input). `Chunk`.
+    pub data: wire_slice,
+    /// Status byte 0; any other status decodes as failed (encoding writes 1). `Complete`.
+    pub ok: bool,
+    /// The message: raw bytes, no length prefix (not UTF-8 checked). `Complete`.
+    pub message: wire_slice,
+    /// The reason: raw bytes, no length prefix. `Abort`.
+    pub reason: wire_slice,
+    /// The raw body. `UnknownKind`.
+    pub body: wire_slice,
+}
+
 /// `Frame`: One data-exchange frame.
 #[repr(C)]
 #[derive(Debug, Clone, Copy)]
@@ -3597,12 +3662,81 @@ pub struct wire_dataexchange_frame {
     pub r#type: u32,
     /// The text bytes. `TypeText`. `TypeBinary`. `TypeJSON`. `TypeFile`. `TypeTrace`. `Unknown`.
     pub payload: wire_slice,
-    /// The file name: raw bytes, since v0.2.1-beta.1 does not require UTF-8. Empty when the `TypeFile`.
+    /// The file name: raw bytes (UTF-8 at main; v0.2.1-beta.1 accepts any bytes). Empty `TypeFile`.
     pub filename: wire_slice,
     /// Type of the traced inner frame (any number). `TypeTrace`.
     pub inner_type: u32,
     /// Sender's wall clock in Unix nanoseconds (signed). `TypeTrace`.
     pub sent_at_ns: i64,
+    /// The transfer's id (16 bytes; the reference sender uses the file's sha256[:16]). `TypeFileStream`.
+    pub transfer_id: wire_slice,
+    /// The control message. `TypeFileStream`.
+    pub control: wire_dataexchange_control,
+}
+
+pub(crate) fn view_control(m: &wire_core::dataexchange::Control, cx: &mut Ctx) -> wire_dataexchange_control {
+    match m {
+        wire_core::dataexchange::Control::Init { size, sha256, chunk_size, filename } => {
+    wire_dataexchange_control {
+        r#type: WIRE_DATAEXCHANGE_INIT,
+        size: *size,
+        sha256: cx.view(sha256),
+        chunk_size: *chunk_size,
+        filename: cx.view(filename),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::dataexchange::Control::Chunk { offset, data } => {
+    wire_dataexchange_control {
+        r#type: WIRE_DATAEXCHANGE_CHUNK,
+        offset: *offset,
+        data: cx.view(data),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::dataexchange::Control::Ack { offset } => {
+    wire_dataexchange_control {
+        r#type: WIRE_DATAEXCHANGE_ACK,
+        offset: *offset,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::dataexchange::Control::Done {  } => {
+    wire_dataexchange_control {
+        r#type: WIRE_DATAEXCHANGE_DONE,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::dataexchange::Control::InitAck { offset } => {
+    wire_dataexchange_control {
+        r#type: WIRE_DATAEXCHANGE_INIT_ACK,
+        offset: *offset,
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::dataexchange::Control::Complete { ok, message } => {
+    wire_dataexchange_control {
+        r#type: WIRE_DATAEXCHANGE_COMPLETE,
+        ok: *ok,
+        message: cx.view(message),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::dataexchange::Control::Abort { reason } => {
+    wire_dataexchange_control {
+        r#type: WIRE_DATAEXCHANGE_ABORT,
+        reason: cx.view(reason),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+        wire_core::dataexchange::Control::UnknownKind { r#type, body } => {
+    wire_dataexchange_control {
+        r#type: *r#type,
+        body: cx.view(body),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
+    }
 }
 
 pub(crate) fn view_frame(m: &wire_core::dataexchange::Frame, cx: &mut Ctx) -> wire_dataexchange_frame {
@@ -3645,6 +3779,14 @@ pub(crate) fn view_frame(m: &wire_core::dataexchange::Frame, cx: &mut Ctx) -> wi
         ..unsafe { std::mem::zeroed() }
     }
         }
+        wire_core::dataexchange::Frame::FileStream { transfer_id, control } => {
+    wire_dataexchange_frame {
+        r#type: WIRE_DATAEXCHANGE_TYPE_FILE_STREAM,
+        transfer_id: cx.view(transfer_id),
+        control: view_control(control, cx),
+        ..unsafe { std::mem::zeroed() }
+    }
+        }
         wire_core::dataexchange::Frame::Unknown { r#type, payload } => {
     wire_dataexchange_frame {
         r#type: *r#type,
@@ -3653,6 +3795,47 @@ pub(crate) fn view_frame(m: &wire_core::dataexchange::Frame, cx: &mut Ctx) -> wi
     }
         }
     }
+}
+
+pub(crate) unsafe fn arg_control(c: &wire_dataexchange_control, l: &impl ByteSource) -> Res<wire_core::dataexchange::Control> {
+    Ok(match c.r#type {
+        WIRE_DATAEXCHANGE_INIT => {
+    let f_size = *&c.size;
+    let f_sha256 = l.slice(&c.sha256, "Init.sha256")?;
+    let f_chunk_size = *&c.chunk_size;
+    let f_filename = l.slice(&c.filename, "Init.filename")?;
+    wire_core::dataexchange::Control::Init { size: f_size, sha256: f_sha256, chunk_size: f_chunk_size, filename: f_filename }
+        }
+        WIRE_DATAEXCHANGE_CHUNK => {
+    let f_offset = *&c.offset;
+    let f_data = l.slice(&c.data, "Chunk.data")?;
+    wire_core::dataexchange::Control::Chunk { offset: f_offset, data: f_data }
+        }
+        WIRE_DATAEXCHANGE_ACK => {
+    let f_offset = *&c.offset;
+    wire_core::dataexchange::Control::Ack { offset: f_offset }
+        }
+        WIRE_DATAEXCHANGE_DONE => {
+    wire_core::dataexchange::Control::Done {  }
+        }
+        WIRE_DATAEXCHANGE_INIT_ACK => {
+    let f_offset = *&c.offset;
+    wire_core::dataexchange::Control::InitAck { offset: f_offset }
+        }
+        WIRE_DATAEXCHANGE_COMPLETE => {
+    let f_ok = *&c.ok;
+    let f_message = l.slice(&c.message, "Complete.message")?;
+    wire_core::dataexchange::Control::Complete { ok: f_ok, message: f_message }
+        }
+        WIRE_DATAEXCHANGE_ABORT => {
+    let f_reason = l.slice(&c.reason, "Abort.reason")?;
+    wire_core::dataexchange::Control::Abort { reason: f_reason }
+        }
+        _ => {
+    let f_body = l.slice(&c.body, "UnknownKind.body")?;
+    wire_core::dataexchange::Control::UnknownKind { r#type: c.r#type, body: f_body }
+        }
+    })
 }
 
 pub(crate) unsafe fn arg_frame(c: &wire_dataexchange_frame, l: &impl ByteSource) -> Res<wire_core::dataexchange::Frame> {
@@ -3680,6 +3863,11 @@ pub(crate) unsafe fn arg_frame(c: &wire_dataexchange_frame, l: &impl ByteSource)
     let f_payload = l.slice(&c.payload, "TypeTrace.payload")?;
     wire_core::dataexchange::Frame::Trace { inner_type: f_inner_type, sent_at_ns: f_sent_at_ns, payload: f_payload }
         }
+        WIRE_DATAEXCHANGE_TYPE_FILE_STREAM => {
+    let f_transfer_id = l.slice(&c.transfer_id, "TypeFileStream.transfer_id")?;
+    let f_control = arg_control(&c.control, l)?;
+    wire_core::dataexchange::Frame::FileStream { transfer_id: f_transfer_id, control: f_control }
+        }
         _ => {
     let f_payload = l.slice(&c.payload, "Unknown.payload")?;
     wire_core::dataexchange::Frame::Unknown { r#type: c.r#type, payload: f_payload }
@@ -3688,19 +3876,22 @@ pub(crate) unsafe fn arg_frame(c: &wire_dataexchange_frame, l: &impl ByteSource)
 }
 
 /// The dataexchange codec with `limits` (NULL: defaults) and the options by index.
-fn dataexchange_codec(limits: *const wire_limits) -> Res<AnyCodec> {
-    let codec = codec_for(P, limits)?;
+fn dataexchange_codec(limits: *const wire_limits, version: wire_dataexchange_version) -> Res<AnyCodec> {
+    let mut codec = codec_for(P, limits)?;
+    if version != 0 {
+        set_option(&mut codec, "version", &["main", "0.2.1-beta.1"], version, "wire_dataexchange_version")?;
+    }
     Ok(codec)
 }
 
 /// Decode exactly one dataexchange frame (`limits` NULL: defaults). `*frame` is a new handle (NULL on
 /// failure); read it with `wire_frame_dataexchange`.
 #[no_mangle]
-pub extern "C" fn wire_dataexchange_decode(buf: *const u8, len: usize, limits: *const wire_limits, frame: *mut *mut wire_frame) -> wire_status {
+pub extern "C" fn wire_dataexchange_decode(buf: *const u8, len: usize, limits: *const wire_limits, version: wire_dataexchange_version, frame: *mut *mut wire_frame) -> wire_status {
     ffi_fn!({
         // SAFETY: the caller gives `len` readable bytes at `buf`.
         let input = unsafe { bytes_arg(buf, len, "buf")? };
-        decode_into(dataexchange_codec(limits)?, input, frame)
+        decode_into(dataexchange_codec(limits, version)?, input, frame)
     })
 }
 
@@ -3716,9 +3907,9 @@ pub extern "C" fn wire_frame_dataexchange(frame: *const wire_frame) -> *const wi
 
 /// Exact encoded size of `frame` (`limits` NULL: defaults).
 #[no_mangle]
-pub extern "C" fn wire_dataexchange_encoded_len(frame: *const wire_dataexchange_frame, limits: *const wire_limits, len: *mut usize) -> wire_status {
+pub extern "C" fn wire_dataexchange_encoded_len(frame: *const wire_dataexchange_frame, limits: *const wire_limits, version: wire_dataexchange_version, len: *mut usize) -> wire_status {
     ffi_fn!({
-        let AnyCodec::Dataexchange(codec) = dataexchange_codec(limits)? else { unreachable!("the dataexchange codec") };
+        let AnyCodec::Dataexchange(codec) = dataexchange_codec(limits, version)? else { unreachable!("the dataexchange codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct and a writable out-pointer.
             let f = unsafe { arg_frame(arg(frame, "frame")?, l)? };
@@ -3731,9 +3922,9 @@ pub extern "C" fn wire_dataexchange_encoded_len(frame: *const wire_dataexchange_
 /// Encode `frame` into `out` (`cap` bytes). `*out_len` is always set to the encoded size;
 /// `WIRE_BUFFER_TOO_SMALL` when `cap` is under it (nothing written).
 #[no_mangle]
-pub extern "C" fn wire_dataexchange_encode(frame: *const wire_dataexchange_frame, limits: *const wire_limits, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
+pub extern "C" fn wire_dataexchange_encode(frame: *const wire_dataexchange_frame, limits: *const wire_limits, version: wire_dataexchange_version, out: *mut u8, cap: usize, out_len: *mut usize) -> wire_status {
     ffi_fn!({
-        let AnyCodec::Dataexchange(mut codec) = dataexchange_codec(limits)? else { unreachable!("the dataexchange codec") };
+        let AnyCodec::Dataexchange(mut codec) = dataexchange_codec(limits, version)? else { unreachable!("the dataexchange codec") };
         lend(|l| {
             // SAFETY: the caller gives a filled struct, `cap` writable bytes and `out_len`.
             let f = unsafe { arg_frame(arg(frame, "frame")?, l)? };
@@ -3759,15 +3950,17 @@ pub extern "C" fn wire_dataexchange_frame_type(frame: *const wire_dataexchange_f
     })
 }
 
-/// The reference's `TypeName`: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, else `UNKNOWN(n)`.
+/// The reference's `TypeName` at the codec's version: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, `FILESTREAM` (main only), else `UNKNOWN(n)`.
 ///
 /// Gives the text and a NUL to `out` (`*needed` is always its length).
 #[no_mangle]
-pub extern "C" fn wire_dataexchange_type_name(frame_type: u32, out: *mut c_char, cap: usize, needed: *mut usize) -> wire_status {
+pub extern "C" fn wire_dataexchange_type_name(frame_type: u32, limits: *const wire_limits, version: wire_dataexchange_version, out: *mut c_char, cap: usize, needed: *mut usize) -> wire_status {
     ffi_fn!({
         lend(|l| {
         // SAFETY: the caller gives the arguments' memory and writable out-pointers.
-        let r = wire_core::dataexchange::ops::type_name(frame_type)?;
+        let codec = dataexchange_codec(limits, version)?;
+        let AnyCodec::Dataexchange(codec) = &codec else { unreachable!("the dataexchange codec") };
+        let r = wire_core::dataexchange::ops::type_name(codec, frame_type)?;
         unsafe { write_text(&r.to_string(), out, cap, needed)? };
         Ok(())
         })

@@ -253,8 +253,17 @@ mod tests {
                 filename: s(b"f.txt"),
                 inner_type: 0,
                 sent_at_ns: 0,
+                // SAFETY: the views and numbers of an unused control message may be all zero.
+                ..unsafe { std::mem::zeroed() }
             };
-            let st = wire_dataexchange_encode(&frame, null, out.as_mut_ptr(), cap, &mut n);
+            let st = wire_dataexchange_encode(
+                &frame,
+                null,
+                WIRE_DATAEXCHANGE_VERSION_MAIN,
+                out.as_mut_ptr(),
+                cap,
+                &mut n,
+            );
             assert_eq!(st, wire_status::WireOk);
             assert_eq!(&out[n - 4096..n], &payload[..]);
 

@@ -140,20 +140,30 @@ const SCHEMA = {
   dataexchange: {
     frame: "Frame",
     types: {
+      "Control": { union: [
+      ["Init", [["size", 'u64'], ["sha256", 'bytes'], ["chunkSize", 'u32'], ["filename", 'bytes']]],
+      ["Chunk", [["offset", 'u64'], ["data", 'bytes']]],
+      ["Ack", [["offset", 'u64']]],
+      ["Done", []],
+      ["InitAck", [["offset", 'u64']]],
+      ["Complete", [["ok", 'bool'], ["message", 'bytes']]],
+      ["Abort", [["reason", 'bytes']]],
+      [null, [["type", 'u8'], ["body", 'bytes']]]] },
       "Frame": { union: [
       ["TypeText", [["payload", 'bytes']]],
       ["TypeBinary", [["payload", 'bytes']]],
       ["TypeJSON", [["payload", 'bytes']]],
       ["TypeFile", [["filename", 'bytes'], ["payload", 'bytes']]],
       ["TypeTrace", [["innerType", 'u32'], ["sentAtNs", 'i64'], ["payload", 'bytes']]],
+      ["TypeFileStream", [["transferId", 'bytes'], ["control", { ref: "Control" }]]],
       [null, [["type", 'u32'], ["payload", 'bytes']]]] },
     },
     operations: [
       ["frameType", [["frame", { ref: "Frame" }]], [["frameType", 'u32']], false, false],
-      ["typeName", [["frameType", 'u32']], [["name", 'string']], false, false],
+      ["typeName", [["frameType", 'u32']], [["name", 'string']], true, false],
       ["readTracePayload", [["frameType", 'u32'], ["payload", 'bytes']], [["innerType", 'u32'], ["sentAtNs", 'i64'], ["payload", 'bytes']], false, false],
     ],
-    constants: { MAX_FRAME_SIZE: 268435456, TYPE_TEXT: 1, TYPE_BINARY: 2, TYPE_JSON: 3, TYPE_FILE: 4, TYPE_TRACE: 5, },
+    constants: { MAX_FRAME_SIZE: 67108864, MAX_FRAME_SIZE_V0_2_1_BETA_1: 268435456, STREAM_CHUNK_SIZE: 49152, TYPE_TEXT: 1, TYPE_BINARY: 2, TYPE_JSON: 3, TYPE_FILE: 4, TYPE_TRACE: 5, TYPE_FILE_STREAM: 7, INIT: 1, CHUNK: 2, ACK: 3, DONE: 4, INIT_ACK: 5, COMPLETE: 6, ABORT: 7, },
   },
 };
 

@@ -548,6 +548,16 @@ export declare const broker: ProtocolApi<broker.Message, broker.Options> & {
 }
 
 export declare namespace dataexchange {
+  /** The control message of a `TypeFileStream` frame: its kind and the kind's body. */
+  type Control =
+    | { type: "Init"; size: bigint; sha256: Buffer; chunkSize: number; filename: Buffer }
+    | { type: "Chunk"; offset: bigint; data: Buffer }
+    | { type: "Ack"; offset: bigint }
+    | { type: "Done" }
+    | { type: "InitAck"; offset: bigint }
+    | { type: "Complete"; ok: boolean; message: Buffer }
+    | { type: "Abort"; reason: Buffer }
+    | { type: number; body: Buffer }
   /** One data-exchange frame. */
   type Frame =
     | { type: "TypeText"; payload: Buffer }
@@ -555,21 +565,26 @@ export declare namespace dataexchange {
     | { type: "TypeJSON"; payload: Buffer }
     | { type: "TypeFile"; filename: Buffer; payload: Buffer }
     | { type: "TypeTrace"; innerType: number; sentAtNs: bigint; payload: Buffer }
+    | { type: "TypeFileStream"; transferId: Buffer; control: Control }
     | { type: number; payload: Buffer }
   /** The codec's options. */
-  interface Options extends Limits {}
+  interface Options extends Limits { version?: 'main' | '0.2.1-beta.1' }
   /** A frame as decode returns it. */
   type Message = Frame
 }
 export declare const dataexchange: ProtocolApi<dataexchange.Message, dataexchange.Options> & {
   /** The type number a frame has on the wire. */
   frameType(frame: dataexchange.Frame): number
-  /** The reference's `TypeName`: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, else `UNKNOWN(n)`. */
-  typeName(frameType: number): string
+  /** The reference's `TypeName` at the codec's version: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, `FILESTREAM` (main only), else `UNKNOWN(n)`. */
+  typeName(frameType: number, options?: dataexchange.Options): string
   /** The reference's `ReadTracePayload` over a raw type number and payload. */
   readTracePayload(frameType: number, payload: Uint8Array): { innerType: number; sentAtNs: bigint; payload: Buffer }
-  /** Default limit of a frame's payload length. */
+  /** Default limit of a frame's payload length (version main). */
   readonly MAX_FRAME_SIZE: number
+  /** Default limit of a frame's payload length at version 0.2.1-beta.1. */
+  readonly MAX_FRAME_SIZE_V0_2_1_BETA_1: number
+  /** The reference sender's TypeFileStream chunk size (48 KiB). */
+  readonly STREAM_CHUNK_SIZE: number
   /** `TypeText`'s type number. */
   readonly TYPE_TEXT: number
   /** `TypeBinary`'s type number. */
@@ -580,6 +595,22 @@ export declare const dataexchange: ProtocolApi<dataexchange.Message, dataexchang
   readonly TYPE_FILE: number
   /** `TypeTrace`'s type number. */
   readonly TYPE_TRACE: number
+  /** `TypeFileStream`'s type number (version main). */
+  readonly TYPE_FILE_STREAM: number
+  /** `Init`'s kind byte. */
+  readonly INIT: number
+  /** `Chunk`'s kind byte. */
+  readonly CHUNK: number
+  /** `Ack`'s kind byte. */
+  readonly ACK: number
+  /** `Done`'s kind byte. */
+  readonly DONE: number
+  /** `InitAck`'s kind byte. */
+  readonly INIT_ACK: number
+  /** `Complete`'s kind byte. */
+  readonly COMPLETE: number
+  /** `Abort`'s kind byte. */
+  readonly ABORT: number
 }
 
 /** Best-effort protocol guess from a stream's first bytes. */

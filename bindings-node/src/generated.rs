@@ -1105,6 +1105,63 @@ impl Tape for wire_core::broker::AnyMessage {
 
 // ---- dataexchange ----
 
+impl Tape for wire_core::dataexchange::Control {
+    fn put(&self, w: &mut Writer) {
+        match self {
+            Self::Init { size, sha256, chunk_size, filename } => {
+                w.word(0);
+                size.put(w);
+                sha256.put(w);
+                chunk_size.put(w);
+                filename.put(w);
+            }
+            Self::Chunk { offset, data } => {
+                w.word(1);
+                offset.put(w);
+                data.put(w);
+            }
+            Self::Ack { offset } => {
+                w.word(2);
+                offset.put(w);
+            }
+            Self::Done {  } => {
+                w.word(3);
+            }
+            Self::InitAck { offset } => {
+                w.word(4);
+                offset.put(w);
+            }
+            Self::Complete { ok, message } => {
+                w.word(5);
+                ok.put(w);
+                message.put(w);
+            }
+            Self::Abort { reason } => {
+                w.word(6);
+                reason.put(w);
+            }
+            Self::UnknownKind { r#type, body } => {
+                w.word(7);
+                r#type.put(w);
+                body.put(w);
+            }
+        }
+    }
+    fn take(r: &mut Reader) -> Take<Self> {
+        Ok(match r.word()? {
+            0 => Self::Init { size: Tape::take(r)?, sha256: Tape::take(r)?, chunk_size: Tape::take(r)?, filename: Tape::take(r)? },
+            1 => Self::Chunk { offset: Tape::take(r)?, data: Tape::take(r)? },
+            2 => Self::Ack { offset: Tape::take(r)? },
+            3 => Self::Done {  },
+            4 => Self::InitAck { offset: Tape::take(r)? },
+            5 => Self::Complete { ok: Tape::take(r)?, message: Tape::take(r)? },
+            6 => Self::Abort { reason: Tape::take(r)? },
+            7 => Self::UnknownKind { r#type: Tape::take(r)?, body: Tape::take(r)? },
+            n => return Err(format!("Control: no variant {n}")),
+        })
+    }
+}
+
 impl Tape for wire_core::dataexchange::Frame {
     fn put(&self, w: &mut Writer) {
         match self {
@@ -1131,8 +1188,13 @@ impl Tape for wire_core::dataexchange::Frame {
                 sent_at_ns.put(w);
                 payload.put(w);
             }
-            Self::Unknown { r#type, payload } => {
+            Self::FileStream { transfer_id, control } => {
                 w.word(5);
+                transfer_id.put(w);
+                control.put(w);
+            }
+            Self::Unknown { r#type, payload } => {
+                w.word(6);
                 r#type.put(w);
                 payload.put(w);
             }
@@ -1145,7 +1207,8 @@ impl Tape for wire_core::dataexchange::Frame {
             2 => Self::Json { payload: Tape::take(r)? },
             3 => Self::File { filename: Tape::take(r)?, payload: Tape::take(r)? },
             4 => Self::Trace { inner_type: Tape::take(r)?, sent_at_ns: Tape::take(r)?, payload: Tape::take(r)? },
-            5 => Self::Unknown { r#type: Tape::take(r)?, payload: Tape::take(r)? },
+            5 => Self::FileStream { transfer_id: Tape::take(r)?, control: Tape::take(r)? },
+            6 => Self::Unknown { r#type: Tape::take(r)?, payload: Tape::take(r)? },
             n => return Err(format!("Frame: no variant {n}")),
         })
     }
@@ -1311,9 +1374,12 @@ pub fn operation(
             r0.put(w);
         }
         (Protocol::Dataexchange, 1) => {
+            let AnyCodec::Dataexchange(codec) = codec else {
+                return Err(wrong_codec(protocol));
+            };
             let a0: u32 = arg(protocol, r)?;
             done(protocol, r)?;
-            let r0 = wire_core::dataexchange::ops::type_name(a0)?;
+            let r0 = wire_core::dataexchange::ops::type_name(codec, a0)?;
             r0.put(w);
         }
         (Protocol::Dataexchange, 2) => {

@@ -22,7 +22,7 @@ function rng(seed) {
 
 /** Every frame vector of a protocol, as the codec frames them. */
 function frames(name) {
-  const file = { dnode: 'dnode.json', chitchat: 'chitchat.json', replication: 'replication.json', broker: 'broker.json', dataexchange: 'dataexchange.json' }[name];
+  const file = { dnode: 'dnode.json', chitchat: 'chitchat.json', replication: 'replication.json', broker: 'broker.json', dataexchange: 'dataexchange-latest.json' }[name];
   const entries = section(load(file), 'vectors').filter((e) => e.framing === undefined && e.type !== 'stream');
   const api = wire[name];
   // Replication vectors are bare messages: frame them with the codec.

@@ -6,7 +6,10 @@ const {
   assert, wire, load, hex, messageOf, section, streamDecode, assertRejected, expectedCode,
 } = require('./helpers');
 
+const crypto = require('node:crypto');
+
 const { dataexchange, replication } = wire;
+const expectations = load('expectations.json');
 
 /** (filename, payload) of a Go `Frame{... filename: "..." | hex .., payload: hex .. | empty}`. */
 function describedFile(b) {
@@ -19,25 +22,27 @@ function describedFile(b) {
   return [filename, payload];
 }
 
-test('dataexchange.json: every section', () => {
+const OLD = { version: '0.2.1-beta.1' };
+
+test('dataexchange.json (version 0.2.1-beta.1): every section', () => {
   const doc = load('dataexchange.json');
   let n = 0;
   for (const entry of section(doc, 'vectors')) {
     const bytes = hex(entry);
-    const frame = dataexchange.decode(bytes);
+    const frame = dataexchange.decode(bytes, OLD);
     assert.deepEqual(dataexchange.toJSON(frame), messageOf(entry), entry.name);
-    assert.equal(dataexchange.encode(dataexchange.fromJSON(messageOf(entry))).toString('hex'), entry.hex, entry.name);
-    assert.deepEqual(streamDecode(dataexchange, bytes, 1), [frame], entry.name);
+    assert.equal(dataexchange.encode(dataexchange.fromJSON(messageOf(entry)), OLD).toString('hex'), entry.hex, entry.name);
+    assert.deepEqual(streamDecode(dataexchange, bytes, 1, OLD), [frame], entry.name);
     n++;
   }
   for (const entry of section(doc, 'invalid')) {
     const expected = expectedCode('dataexchange.json', 'invalid', entry);
     if (expected === 'WIRE_INVALID_ARGUMENT') {
-      const frame = dataexchange.decode(hex(entry));
+      const frame = dataexchange.decode(hex(entry), OLD);
       const type = dataexchange.toJSON(frame).fields.type ?? 5;
       assert.throws(() => dataexchange.readTracePayload(type, frame.payload), (e) => e.code === expected, entry.name);
     } else {
-      assertRejected(dataexchange, hex(entry), expected, entry.name);
+      assertRejected(dataexchange, hex(entry), expected, entry.name, OLD);
     }
     n++;
   }
@@ -46,18 +51,96 @@ test('dataexchange.json: every section', () => {
     const bytes = hex(entry);
     const left = /(\d+) byte\(s\) left unread/.exec(b);
     if (left) {
-      assert.throws(() => dataexchange.decode(bytes), (e) => e.code === 'WIRE_TRAILING_BYTES', entry.name);
-      const decoder = new dataexchange.Decoder();
+      assert.throws(() => dataexchange.decode(bytes, OLD), (e) => e.code === 'WIRE_TRAILING_BYTES', entry.name);
+      const decoder = new dataexchange.Decoder(OLD);
       assert.equal(decoder.push(bytes).length, 1, entry.name);
       assert.equal(decoder.buffered, Number(left[1]), entry.name);
     } else {
-      const frame = dataexchange.decode(bytes);
+      const frame = dataexchange.decode(bytes, OLD);
       assert.equal(frame.type, 'TypeFile', entry.name);
       assert.deepEqual([frame.filename, frame.payload], describedFile(b), entry.name);
     }
     n++;
   }
   assert.equal(n, 30 + 18 + 8);
+});
+
+test('dataexchange-latest.json (version main, the default): every section', () => {
+  const file = 'dataexchange-latest.json';
+  const doc = load(file);
+  let n = 0;
+  for (const entry of section(doc, 'vectors')) {
+    const bytes = hex(entry);
+    const frame = dataexchange.decode(bytes);
+    assert.equal(frame.type, 'TypeFileStream', entry.name);
+    assert.deepEqual(dataexchange.toJSON(frame), messageOf(entry), entry.name);
+    assert.equal(dataexchange.encode(dataexchange.fromJSON(messageOf(entry))).toString('hex'), entry.hex, entry.name);
+    assert.equal(dataexchange.encode(frame).toString('hex'), entry.hex, entry.name);
+    assert.deepEqual(streamDecode(dataexchange, bytes, 1), [frame], entry.name);
+    n++;
+  }
+  for (const entry of section(doc, 'invalid')) {
+    assertRejected(dataexchange, hex(entry), expectedCode(file, 'invalid', entry), entry.name);
+    n++;
+  }
+  for (const entry of section(doc, 'decode_only')) {
+    const frame = dataexchange.decode(hex(entry));
+    assert.deepEqual(dataexchange.toJSON(frame), messageOf(entry), entry.name);
+    if (expectations.files[file].decode_only[entry.name]) {
+      const expected = expectedCode(file, 'decode_only', entry);
+      assert.throws(() => dataexchange.encode(frame), (e) => e.code === expected, entry.name);
+    } else {
+      assert.equal(dataexchange.encode(frame).toString('hex'), entry.canonical_hex, entry.name);
+    }
+    n++;
+  }
+  for (const [key, fieldsKey] of [['encoder_truncation', 'input_fields'], ['encode_refused', 'fields']]) {
+    for (const entry of section(doc, key)) {
+      const frame = dataexchange.fromJSON({ type: entry.type, fields: entry[fieldsKey] });
+      const expected = expectedCode(file, key, entry);
+      assert.throws(() => dataexchange.encode(frame), (e) => e.code === expected, entry.name);
+      n++;
+    }
+  }
+  for (const [version, key] of [['main', 'main_772ffb9'], ['0.2.1-beta.1', 'v0_2_1_beta_1']]) {
+    for (const [number, name] of Object.entries(doc.type_names[key])) {
+      assert.equal(dataexchange.typeName(Number(number), { version }), name);
+    }
+  }
+  for (const entry of section(doc, 'streams')) {
+    const bytes = hex(entry);
+    for (const chunk of [1, 4096, bytes.length]) {
+      const frames = streamDecode(dataexchange, bytes, chunk);
+      assert.equal(frames.length, entry.fields.frames.length, entry.name);
+      frames.forEach((frame, i) => {
+        const want = entry.fields.frames[i].fields;
+        const { fields } = dataexchange.toJSON(frame);
+        if (want.data_len !== undefined) {
+          const data = Buffer.from(fields.data, 'hex');
+          assert.equal(frame.control.data.length, data.length);
+          delete fields.data;
+          fields.data_len = data.length;
+          fields.data_sha256 = crypto.createHash('sha256').update(data).digest('hex');
+        }
+        assert.deepEqual(fields, want, entry.name);
+      });
+    }
+    n++;
+  }
+  assert.equal(n, 32 + 23 + 8 + 4 + 11);
+});
+
+test('dataexchange: CHUNK data is a view of the input; version 0.2.1-beta.1 keeps type 7 raw', () => {
+  const msg = { type: 'TypeFileStream', transferId: Buffer.alloc(16, 1), control: { type: 'Chunk', offset: 7n, data: Buffer.alloc(49152, 2) } };
+  const bytes = dataexchange.encode(msg);
+  const frame = dataexchange.decode(bytes);
+  assert.deepEqual(frame, msg);
+  assert.equal(frame.control.data.buffer, bytes.buffer);
+  assert.equal(frame.control.data.byteOffset, bytes.byteOffset + 33);
+  const old = dataexchange.decode(bytes, OLD);
+  assert.equal(old.type, 7);
+  assert.throws(() => dataexchange.encode(msg, OLD), (e) => e.code === 'WIRE_INVALID_ARGUMENT');
+  assert.throws(() => dataexchange.decode(bytes, { version: '0.3' }), (e) => e.code === 'WIRE_INVALID_ARGUMENT');
 });
 
 const framed = (message) => {

@@ -193,6 +193,8 @@ macro_rules! py_class {
                 $($field: &Bound<'_, PyAny>,)*
                 $($($ofield: Option<&Bound<'_, PyAny>>,)*)?
             ) -> PyResult<Self> {
+                // Unused by a message without fields (TypeFileStream's `Done`).
+                #[allow(dead_code)]
                 const P: wire_core::Protocol = wire_core::Protocol::$proto;
                 // A path fragment cannot name a struct literal; an alias can.
                 type Inner = $inner;
@@ -232,6 +234,7 @@ macro_rules! py_class {
                 }
             )*)?
 
+            #[allow(unused_variables)]
             fn __repr__(&self, py: Python<'_>) -> PyResult<String> {
                 let parts: Vec<String> = vec![
                     $(format!(

@@ -1676,6 +1676,67 @@ pub mod dataexchange {
     const PROTOCOL: wire_core::Protocol = wire_core::Protocol::Dataexchange;
 
     py_class! {
+        /// Kind 1 (`INIT`), sender to receiver: the file about to be sent.
+        class PyInit(Dataexchange, "wire.dataexchange", "Init") fields InitFields {
+            size: u64,
+            sha256: bytes::Bytes,
+            chunk_size: u32,
+            filename: bytes::Bytes,
+        }
+    }
+
+    py_class! {
+        /// Kind 2 (`CHUNK`), sender to receiver: file bytes at an offset.
+        class PyChunk(Dataexchange, "wire.dataexchange", "Chunk") fields ChunkFields {
+            offset: u64,
+            data: bytes::Bytes,
+        }
+    }
+
+    py_class! {
+        /// Kind 3 (`ACK`), receiver to sender: the highest contiguous offset received.
+        class PyAck(Dataexchange, "wire.dataexchange", "Ack") fields AckFields {
+            offset: u64,
+        }
+    }
+
+    py_class! {
+        /// Kind 4 (`DONE`), sender to receiver: end of the data (a body is ignored).
+        class PyDone(Dataexchange, "wire.dataexchange", "Done") fields DoneFields {
+        }
+    }
+
+    py_class! {
+        /// Kind 5 (`INIT_ACK`), receiver to sender: the offset to resume from.
+        class PyInitAck(Dataexchange, "wire.dataexchange", "InitAck") fields InitAckFields {
+            offset: u64,
+        }
+    }
+
+    py_class! {
+        /// Kind 6 (`COMPLETE`), receiver to sender: the outcome after DONE.
+        class PyComplete(Dataexchange, "wire.dataexchange", "Complete") fields CompleteFields {
+            ok: bool,
+            message: bytes::Bytes,
+        }
+    }
+
+    py_class! {
+        /// Kind 7 (`ABORT`): the transfer is cancelled.
+        class PyAbort(Dataexchange, "wire.dataexchange", "Abort") fields AbortFields {
+            reason: bytes::Bytes,
+        }
+    }
+
+    py_class! {
+        /// Any other kind byte, kept with its raw body.
+        class PyUnknownKind(Dataexchange, "wire.dataexchange", "UnknownKind") fields UnknownKindFields {
+            r#type: u8,
+            body: bytes::Bytes,
+        }
+    }
+
+    py_class! {
         /// Type 1. Not validated as UTF-8, like the reference.
         class PyTypeText(Dataexchange, "wire.dataexchange", "TypeText") fields TypeTextFields {
             payload: bytes::Bytes,
@@ -1714,10 +1775,73 @@ pub mod dataexchange {
     }
 
     py_class! {
+        /// Type 7 at main: one control message of a chunked, acknowledged, resumable file
+        /// transfer.
+        class PyTypeFileStream(Dataexchange, "wire.dataexchange", "TypeFileStream") fields TypeFileStreamFields {
+            transfer_id: bytes::Bytes,
+            control: wire_core::dataexchange::Control,
+        }
+    }
+
+    py_class! {
         /// Any other type number, kept with its raw payload.
         class PyUnknown(Dataexchange, "wire.dataexchange", "Unknown") fields UnknownFields {
             r#type: u32,
             payload: bytes::Bytes,
+        }
+    }
+
+    /// A `Control` as its Python class.
+    fn control_into_py<'py>(py: Python<'py>, value: wire_core::dataexchange::Control) -> PyResult<Bound<'py, PyAny>> {
+        Ok(match value {
+            wire_core::dataexchange::Control::Init { size, sha256, chunk_size, filename } => Bound::new(py, PyInit(InitFields { size, sha256, chunk_size, filename }))?.into_any(),
+            wire_core::dataexchange::Control::Chunk { offset, data } => Bound::new(py, PyChunk(ChunkFields { offset, data }))?.into_any(),
+            wire_core::dataexchange::Control::Ack { offset } => Bound::new(py, PyAck(AckFields { offset }))?.into_any(),
+            wire_core::dataexchange::Control::Done => Bound::new(py, PyDone(DoneFields {  }))?.into_any(),
+            wire_core::dataexchange::Control::InitAck { offset } => Bound::new(py, PyInitAck(InitAckFields { offset }))?.into_any(),
+            wire_core::dataexchange::Control::Complete { ok, message } => Bound::new(py, PyComplete(CompleteFields { ok, message }))?.into_any(),
+            wire_core::dataexchange::Control::Abort { reason } => Bound::new(py, PyAbort(AbortFields { reason }))?.into_any(),
+            wire_core::dataexchange::Control::UnknownKind { r#type, body } => Bound::new(py, PyUnknownKind(UnknownKindFields { r#type, body }))?.into_any(),
+        })
+    }
+
+    impl Conv for wire_core::dataexchange::Control {
+        fn to_py<'py>(&self, py: Python<'py>) -> PyResult<Bound<'py, PyAny>> {
+            control_into_py(py, self.clone())
+        }
+        fn from_py(ob: &Bound<'_, PyAny>, field: Field<'_>) -> PyResult<Self> {
+            if let Ok(c) = ob.cast::<PyInit>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Control::Init { size: f.size.clone(), sha256: f.sha256.clone(), chunk_size: f.chunk_size.clone(), filename: f.filename.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyChunk>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Control::Chunk { offset: f.offset.clone(), data: f.data.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyAck>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Control::Ack { offset: f.offset.clone() });
+            }
+            if ob.cast::<PyDone>().is_ok() {
+                return Ok(wire_core::dataexchange::Control::Done);
+            }
+            if let Ok(c) = ob.cast::<PyInitAck>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Control::InitAck { offset: f.offset.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyComplete>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Control::Complete { ok: f.ok.clone(), message: f.message.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyAbort>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Control::Abort { reason: f.reason.clone() });
+            }
+            if let Ok(c) = ob.cast::<PyUnknownKind>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Control::UnknownKind { r#type: f.r#type.clone(), body: f.body.clone() });
+            }
+            Err(wrong_type(field.1, "wire.dataexchange.Control (Init, Chunk, Ack, Done, InitAck, Complete, Abort, UnknownKind)", ob))
         }
     }
 
@@ -1729,6 +1853,7 @@ pub mod dataexchange {
             wire_core::dataexchange::Frame::Json { payload } => Bound::new(py, PyTypeJSON(TypeJSONFields { payload }))?.into_any(),
             wire_core::dataexchange::Frame::File { filename, payload } => Bound::new(py, PyTypeFile(TypeFileFields { filename, payload }))?.into_any(),
             wire_core::dataexchange::Frame::Trace { inner_type, sent_at_ns, payload } => Bound::new(py, PyTypeTrace(TypeTraceFields { inner_type, sent_at_ns, payload }))?.into_any(),
+            wire_core::dataexchange::Frame::FileStream { transfer_id, control } => Bound::new(py, PyTypeFileStream(TypeFileStreamFields { transfer_id, control }))?.into_any(),
             wire_core::dataexchange::Frame::Unknown { r#type, payload } => Bound::new(py, PyUnknown(UnknownFields { r#type, payload }))?.into_any(),
         })
     }
@@ -1758,11 +1883,15 @@ pub mod dataexchange {
                 let f = &c.get().0;
                 return Ok(wire_core::dataexchange::Frame::Trace { inner_type: f.inner_type.clone(), sent_at_ns: f.sent_at_ns.clone(), payload: f.payload.clone() });
             }
+            if let Ok(c) = ob.cast::<PyTypeFileStream>() {
+                let f = &c.get().0;
+                return Ok(wire_core::dataexchange::Frame::FileStream { transfer_id: f.transfer_id.clone(), control: f.control.clone() });
+            }
             if let Ok(c) = ob.cast::<PyUnknown>() {
                 let f = &c.get().0;
                 return Ok(wire_core::dataexchange::Frame::Unknown { r#type: f.r#type.clone(), payload: f.payload.clone() });
             }
-            Err(wrong_type(field.1, "wire.dataexchange.Frame (TypeText, TypeBinary, TypeJSON, TypeFile, TypeTrace, Unknown)", ob))
+            Err(wrong_type(field.1, "wire.dataexchange.Frame (TypeText, TypeBinary, TypeJSON, TypeFile, TypeTrace, TypeFileStream, Unknown)", ob))
         }
     }
 
@@ -1795,14 +1924,17 @@ pub mod dataexchange {
         Conv::to_py(&value, py)
     }
 
-    /// The reference's `TypeName`: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, else `UNKNOWN(n)`.
+    /// The reference's `TypeName` at the codec's version: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, `FILESTREAM` (main only), else `UNKNOWN(n)`.
     #[pyfunction]
+    #[pyo3(signature = (frame_type, **options))]
     fn type_name<'py>(
         py: Python<'py>,
         frame_type: &Bound<'py, PyAny>,
+        options: Option<&Bound<'py, pyo3::types::PyDict>>,
     ) -> PyResult<Bound<'py, PyAny>> {
+        let codec = crate::api::codec::<Dataexchange>(py, options)?;
         let frame_type: u32 = Conv::from_py(frame_type, Field(PROTOCOL, "frame_type"))?;
-        let result = check(py, wire_core::dataexchange::ops::type_name(frame_type))?;
+        let result = check(py, wire_core::dataexchange::ops::type_name(&codec, frame_type))?;
         let value = result;
         Conv::to_py(&value, py)
     }
@@ -1825,21 +1957,40 @@ pub mod dataexchange {
     pub fn register(m: &Bound<'_, PyModule>) -> PyResult<()> {
         register_api(m)?;
         let py = m.py();
+        m.add("dataexchange_Init", py.get_type::<PyInit>())?;
+        m.add("dataexchange_Chunk", py.get_type::<PyChunk>())?;
+        m.add("dataexchange_Ack", py.get_type::<PyAck>())?;
+        m.add("dataexchange_Done", py.get_type::<PyDone>())?;
+        m.add("dataexchange_InitAck", py.get_type::<PyInitAck>())?;
+        m.add("dataexchange_Complete", py.get_type::<PyComplete>())?;
+        m.add("dataexchange_Abort", py.get_type::<PyAbort>())?;
+        m.add("dataexchange_UnknownKind", py.get_type::<PyUnknownKind>())?;
         m.add("dataexchange_TypeText", py.get_type::<PyTypeText>())?;
         m.add("dataexchange_TypeBinary", py.get_type::<PyTypeBinary>())?;
         m.add("dataexchange_TypeJSON", py.get_type::<PyTypeJSON>())?;
         m.add("dataexchange_TypeFile", py.get_type::<PyTypeFile>())?;
         m.add("dataexchange_TypeTrace", py.get_type::<PyTypeTrace>())?;
+        m.add("dataexchange_TypeFileStream", py.get_type::<PyTypeFileStream>())?;
         m.add("dataexchange_Unknown", py.get_type::<PyUnknown>())?;
         m.add("dataexchange_frame_type", wrap_pyfunction!(frame_type, m)?)?;
         m.add("dataexchange_type_name", wrap_pyfunction!(type_name, m)?)?;
         m.add("dataexchange_read_trace_payload", wrap_pyfunction!(read_trace_payload, m)?)?;
-        m.add("dataexchange_MAX_FRAME_SIZE", 268435456_u64)?;
+        m.add("dataexchange_MAX_FRAME_SIZE", 67108864_u64)?;
+        m.add("dataexchange_MAX_FRAME_SIZE_V0_2_1_BETA_1", 268435456_u64)?;
+        m.add("dataexchange_STREAM_CHUNK_SIZE", 49152_u64)?;
         m.add("dataexchange_TYPE_TEXT", 1_u64)?;
         m.add("dataexchange_TYPE_BINARY", 2_u64)?;
         m.add("dataexchange_TYPE_JSON", 3_u64)?;
         m.add("dataexchange_TYPE_FILE", 4_u64)?;
         m.add("dataexchange_TYPE_TRACE", 5_u64)?;
+        m.add("dataexchange_TYPE_FILE_STREAM", 7_u64)?;
+        m.add("dataexchange_INIT", 1_u64)?;
+        m.add("dataexchange_CHUNK", 2_u64)?;
+        m.add("dataexchange_ACK", 3_u64)?;
+        m.add("dataexchange_DONE", 4_u64)?;
+        m.add("dataexchange_INIT_ACK", 5_u64)?;
+        m.add("dataexchange_COMPLETE", 6_u64)?;
+        m.add("dataexchange_ABORT", 7_u64)?;
         Ok(())
     }
 }

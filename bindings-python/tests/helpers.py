@@ -103,8 +103,10 @@ def assert_stream_error_matches(
         assert len(whole) == len(bytewise)
 
 
-def assert_rejected(module: Any, data: bytes, expected: Type[wire.WireError]) -> None:
+def assert_rejected(
+    module: Any, data: bytes, expected: Type[wire.WireError], **options: Any
+) -> None:
     """One-shot decode refuses with the expected kind, and streams agree."""
     with pytest.raises(expected):
-        module.decode(data)
-    assert_stream_error_matches(module, data, expected)
+        module.decode(data, **options)
+    assert_stream_error_matches(module, data, expected, **options)

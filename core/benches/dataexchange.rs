@@ -1,16 +1,17 @@
-//! dataexchange encode/decode of the vector frames, and 64 B / 1 MiB payloads against a plain
-//! memcpy of the same bytes (the floor any codec pays to move a payload).
+//! dataexchange encode/decode of the vector frames, 64 B / 1 MiB payloads and a 48 KiB
+//! TypeFileStream CHUNK (the reference sender's chunk size) against a plain memcpy of the same
+//! bytes (the floor any codec pays to move a payload).
 
 use std::hint::black_box;
 
 use bytes::{Bytes, BytesMut};
 use criterion::{criterion_group, criterion_main, BatchSize, Criterion, Throughput};
-use wire_core::dataexchange::{DataexchangeCodec, Frame};
+use wire_core::dataexchange::{Control, DataexchangeCodec, Frame, STREAM_CHUNK_SIZE};
 use wire_core::{decode_exact, Codec, StreamDecoder};
 
 fn vector_frames() -> Vec<Vec<u8>> {
     let doc: serde_json::Value =
-        serde_json::from_str(include_str!("../../vectors/dataexchange.json")).unwrap();
+        serde_json::from_str(include_str!("../../vectors/dataexchange-latest.json")).unwrap();
     doc["vectors"]
         .as_array()
         .unwrap()
@@ -94,5 +95,39 @@ fn payload_sizes(c: &mut Criterion) {
     }
 }
 
-criterion_group!(benches, vectors, payload_sizes);
+fn file_stream_chunk(c: &mut Criterion) {
+    let data = Bytes::from(vec![0x5a; STREAM_CHUNK_SIZE as usize]);
+    let frame = Frame::FileStream {
+        transfer_id: Bytes::from_static(&[7; 16]),
+        control: Control::Chunk {
+            offset: 49152,
+            data: data.clone(),
+        },
+    };
+    let mut codec = DataexchangeCodec::default();
+    let encoded = Bytes::from(wire_core::encode_to_vec(&mut codec, &frame).unwrap());
+    let mut g = c.benchmark_group("dataexchange/chunk-48KiB");
+    g.throughput(Throughput::Bytes(data.len() as u64));
+    g.bench_function("memcpy", |b| {
+        let mut dst = vec![0u8; data.len()];
+        b.iter(|| dst.copy_from_slice(black_box(&data)))
+    });
+    g.bench_function("encode", |b| {
+        let mut buf = BytesMut::with_capacity(encoded.len());
+        b.iter(|| {
+            buf.clear();
+            codec.encode(black_box(&frame), &mut buf).unwrap();
+        })
+    });
+    g.bench_function("decode_zero_copy", |b| {
+        b.iter_batched(
+            || BytesMut::from(&encoded[..]),
+            |mut buf| black_box(codec.decode(&mut buf).unwrap()),
+            BatchSize::LargeInput,
+        )
+    });
+    g.finish();
+}
+
+criterion_group!(benches, vectors, payload_sizes, file_stream_chunk);
 criterion_main!(benches);

@@ -39,20 +39,29 @@ fn encode_filled(codec: &mut AnyCodec, frame: &wire_core::AnyFrame, fill: u8) ->
 
 #[test]
 fn encode_to_slice_matches_encode_for_every_vector() {
+    // Each file with the options it is checked with.
     let files = [
-        (Protocol::Dataexchange, "dataexchange.json"),
-        (Protocol::Dnode, "dnode.json"),
-        (Protocol::Dnode, "dnode-live.json"),
-        (Protocol::Chitchat, "chitchat.json"),
-        (Protocol::Replication, "replication.json"),
-        (Protocol::Broker, "broker.json"),
+        (
+            Protocol::Dataexchange,
+            "dataexchange.json",
+            &[("version", "0.2.1-beta.1")][..],
+        ),
+        (Protocol::Dataexchange, "dataexchange-latest.json", &[]),
+        (Protocol::Dnode, "dnode.json", &[]),
+        (Protocol::Dnode, "dnode-live.json", &[]),
+        (Protocol::Chitchat, "chitchat.json", &[]),
+        (Protocol::Replication, "replication.json", &[]),
+        (Protocol::Broker, "broker.json", &[]),
     ];
-    for (protocol, file) in files {
+    for (protocol, file, options) in files {
         let doc = common::load(file);
         let frames = framed_vectors(protocol, &doc);
         assert!(!frames.is_empty(), "{file}");
         for bytes in frames {
             let mut codec = AnyCodec::new(protocol);
+            for (key, value) in options {
+                wire_core::set_option(&mut codec, key, value).unwrap();
+            }
             let frame = decode_exact(&mut codec, &bytes).unwrap();
             let expected = encode_to_vec(&mut codec, &frame).unwrap();
             // Two fills: a byte left unwritten would show as a difference.

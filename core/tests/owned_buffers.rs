@@ -18,7 +18,7 @@ fn owned_decode_slices_the_callers_buffer() {
     let base = buf.as_ptr() as usize;
     let mut codec = dataexchange::DataexchangeCodec::default();
     let decoded = decode_exact_owned(&mut codec, buf).unwrap();
-    assert_eq!(decoded.payload().as_ptr() as usize, base + 8);
+    assert_eq!(decoded.payload().unwrap().as_ptr() as usize, base + 8);
     assert_eq!(decoded, decode_exact(&mut codec, &bytes).unwrap());
 }
 
@@ -49,6 +49,31 @@ fn buffered_bytes_are_the_undecoded_bytes_and_frames_slice_them() {
     assert_eq!(stream.buffered_bytes(), &all[..14]);
     let base = stream.buffered_bytes().as_ptr() as usize;
     let first = stream.next_frame().unwrap().unwrap();
-    assert_eq!(first.payload().as_ptr() as usize, base + 8);
+    assert_eq!(first.payload().unwrap().as_ptr() as usize, base + 8);
     assert_eq!(stream.buffered_bytes(), &all[11..14]);
+}
+
+/// A TypeFileStream CHUNK's data (and its transfer id) are slices of the caller's buffer too.
+#[test]
+fn chunk_data_slices_the_callers_buffer() {
+    let bytes = dataexchange::encode(&dataexchange::Frame::FileStream {
+        transfer_id: vec![1; 16].into(),
+        control: dataexchange::Control::Chunk {
+            offset: 0,
+            data: vec![2; 49152].into(),
+        },
+    })
+    .unwrap();
+    let buf = BytesMut::from(&bytes[..]);
+    let base = buf.as_ptr() as usize;
+    let decoded = decode_exact_owned(&mut dataexchange::DataexchangeCodec::default(), buf).unwrap();
+    let dataexchange::Frame::FileStream {
+        transfer_id,
+        control: dataexchange::Control::Chunk { data, .. },
+    } = decoded
+    else {
+        panic!("a CHUNK: {decoded:?}")
+    };
+    assert_eq!(transfer_id.as_ptr() as usize, base + 9);
+    assert_eq!((data.as_ptr() as usize, data.len()), (base + 33, 49152));
 }

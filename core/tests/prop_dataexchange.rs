@@ -3,21 +3,54 @@
 
 use bytes::Bytes;
 use proptest::prelude::*;
-use wire_core::dataexchange::{self, DataexchangeCodec, Frame};
+use wire_core::dataexchange::{self, Control, DataexchangeCodec, Frame};
 use wire_core::{decode_all, StreamDecoder};
 
 fn bytes(max: usize) -> impl Strategy<Value = Bytes> {
     proptest::collection::vec(any::<u8>(), 0..max).prop_map(Bytes::from)
 }
 
-/// File names the reference reader accepts: up to 255 bytes, no separators, not `.`/`..`.
+/// File names the reference reader at main accepts: UTF-8 of up to 255 bytes, no separators,
+/// not `.`/`..`.
 fn filename() -> impl Strategy<Value = Bytes> {
-    proptest::collection::vec(
-        any::<u8>().prop_filter("no separators", |b| *b != b'/' && *b != b'\\'),
-        0..=255,
-    )
-    .prop_filter("not . or ..", |n| n != b"." && n != b"..")
-    .prop_map(Bytes::from)
+    "[^/\\\\]{0,80}"
+        .prop_filter("at most 255 bytes, not . or ..", |n: &String| {
+            n.len() <= 255 && n != "." && n != ".."
+        })
+        .prop_map(Bytes::from)
+}
+
+fn fixed(len: usize) -> impl Strategy<Value = Bytes> {
+    proptest::collection::vec(any::<u8>(), len).prop_map(Bytes::from)
+}
+
+/// Every control kind; INIT names any bytes up to 255 (the stream decoders check no more).
+fn control() -> impl Strategy<Value = Control> {
+    prop_oneof![
+        (
+            any::<u64>(),
+            fixed(32),
+            any::<u32>(),
+            bytes(256).prop_filter("255 bytes at most", |n| n.len() <= 255)
+        )
+            .prop_map(|(size, sha256, chunk_size, filename)| Control::Init {
+                size,
+                sha256,
+                chunk_size,
+                filename
+            }),
+        (any::<u64>(), bytes(64)).prop_map(|(offset, data)| Control::Chunk { offset, data }),
+        any::<u64>().prop_map(|offset| Control::Ack { offset }),
+        Just(Control::Done),
+        any::<u64>().prop_map(|offset| Control::InitAck { offset }),
+        (any::<bool>(), bytes(32)).prop_map(|(ok, message)| Control::Complete { ok, message }),
+        bytes(32).prop_map(|reason| Control::Abort { reason }),
+        (
+            any::<u8>().prop_filter("unknown kinds only", |k| !(1..=7).contains(k)),
+            bytes(32)
+        )
+            .prop_map(|(r#type, body)| Control::UnknownKind { r#type, body }),
+    ]
 }
 
 fn frame() -> impl Strategy<Value = Frame> {
@@ -34,10 +67,14 @@ fn frame() -> impl Strategy<Value = Frame> {
             }
         }),
         (
-            any::<u32>().prop_filter("unknown types only", |t| !(1..=5).contains(t)),
+            any::<u32>().prop_filter("unknown types only", |t| !(1..=5).contains(t) && *t != 7),
             bytes(64)
         )
             .prop_map(|(r#type, payload)| Frame::Unknown { r#type, payload }),
+        (fixed(16), control()).prop_map(|(transfer_id, control)| Frame::FileStream {
+            transfer_id,
+            control
+        }),
     ]
 }
 
@@ -102,7 +139,7 @@ fn hostile_length_allocates_nothing_for_the_declared_size() {
     // Largest length under the limit, with no payload: the decoder waits and holds 8 bytes.
     let mut decoder = StreamDecoder::new(DataexchangeCodec::default());
     assert!(decoder
-        .feed(&[0, 0, 0, 1, 0x10, 0, 0, 0])
+        .feed(&[0, 0, 0, 1, 0x04, 0, 0, 0])
         .unwrap()
         .is_empty());
     assert_eq!(decoder.buffered(), 8);
@@ -110,7 +147,7 @@ fn hostile_length_allocates_nothing_for_the_declared_size() {
     let e = dataexchange::decode(&[0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff]).unwrap_err();
     assert_eq!(e.kind(), wire_core::ErrorKind::TooLarge);
     assert!(
-        e.reason().contains("4294967295") && e.reason().contains("268435456"),
+        e.reason().contains("4294967295") && e.reason().contains("67108864"),
         "{e}"
     );
 }

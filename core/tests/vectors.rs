@@ -7,13 +7,21 @@ mod dnode_vectors;
 
 use common::{hex_of, name, run, Suite};
 use serde_json::Value;
-use wire_core::{broker, dataexchange, decode_exact, replication, Codec, ErrorKind, StreamDecoder};
+use wire_core::dataexchange::HEADER_LEN;
+use wire_core::{
+    broker, dataexchange, decode_exact, encode_to_vec, replication, Codec, ErrorKind, StreamDecoder,
+};
 
 struct Dataexchange;
 
 impl Suite for Dataexchange {
     type C = dataexchange::DataexchangeCodec;
     const FILE: &'static str = "dataexchange.json";
+
+    /// The file is the tagged release's.
+    fn codec() -> Self::C {
+        dataexchange::DataexchangeCodec::new(dataexchange::Version::V0_2_1Beta1)
+    }
 
     /// The file gives the Go reader's outcome as text: map it onto our kinds.
     fn expected_error(entry: &Value) -> ErrorKind {
@@ -38,9 +46,9 @@ impl Suite for Dataexchange {
             common::assert_rejected::<Self>(entry);
             return;
         }
-        let frame = dataexchange::decode(&hex_of(entry, "hex"))
+        let frame = decode_exact(&mut Self::codec(), &hex_of(entry, "hex"))
             .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
-        let e = dataexchange::read_trace_payload(frame.frame_type(), frame.payload())
+        let e = dataexchange::read_trace_payload(frame.frame_type(), frame.payload().unwrap())
             .expect_err(name(entry));
         assert_eq!(e.kind(), ErrorKind::InvalidArgument, "{}", name(entry));
     }
@@ -50,7 +58,7 @@ impl Suite for Dataexchange {
     fn check_decode_only(entry: &Value) {
         let behaviour = entry["reference_behaviour"].as_str().unwrap_or_default();
         let Some((left, _)) = behaviour.split_once(" byte(s) left unread") else {
-            let frame = dataexchange::decode(&hex_of(entry, "hex"))
+            let frame = decode_exact(&mut Self::codec(), &hex_of(entry, "hex"))
                 .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
             let dataexchange::Frame::File { filename, payload } = frame else {
                 panic!("{}: expected a file frame", name(entry))
@@ -69,9 +77,9 @@ impl Suite for Dataexchange {
             .and_then(|n| n.parse().ok())
             .expect(behaviour);
         let bytes = hex_of(entry, "hex");
-        let e = dataexchange::decode(&bytes).expect_err(name(entry));
+        let e = decode_exact(&mut Self::codec(), &bytes).expect_err(name(entry));
         assert_eq!(e.kind(), ErrorKind::TrailingBytes, "{}", name(entry));
-        let mut stream = StreamDecoder::new(dataexchange::DataexchangeCodec::default());
+        let mut stream = StreamDecoder::new(Self::codec());
         assert_eq!(stream.feed(&bytes).unwrap().len(), 1, "{}", name(entry));
         assert_eq!(stream.buffered(), left, "{}", name(entry));
     }
@@ -80,6 +88,214 @@ impl Suite for Dataexchange {
 #[test]
 fn dataexchange_vectors() {
     run::<Dataexchange>();
+}
+
+/// `dataexchange-latest.json`: the reference at branch main, with the default version.
+struct DataexchangeLatest;
+
+impl DataexchangeLatest {
+    fn encode_json(fields_key: &str, entry: &Value) -> wire_core::Result<Vec<u8>> {
+        let message = serde_json::json!({"type": entry["type"], "fields": entry[fields_key]});
+        let mut codec = Self::codec();
+        let frame = codec.from_json(&message)?;
+        encode_to_vec(&mut codec, &frame)
+    }
+
+    /// A stream frame's listed fields against a decoded frame (CHUNK data as its length and
+    /// SHA-256).
+    fn check_stream_frame(what: &str, listed: &Value, frame: &dataexchange::Frame) {
+        let codec = Self::codec();
+        let mut decoded = codec.to_json(frame)["fields"].clone();
+        if listed.get("data_len").is_some() {
+            let data = hex::decode(decoded["data"].as_str().unwrap()).unwrap();
+            let fields = decoded.as_object_mut().unwrap();
+            fields.remove("data");
+            fields.insert("data_len".into(), data.len().into());
+            fields.insert(
+                "data_sha256".into(),
+                hex::encode(sha2::Sha256::digest(&data)).into(),
+            );
+        }
+        assert_eq!(&decoded, listed, "{what}");
+    }
+}
+
+use sha2::Digest as _;
+
+impl Suite for DataexchangeLatest {
+    type C = dataexchange::DataexchangeCodec;
+    const FILE: &'static str = "dataexchange-latest.json";
+
+    /// Measured outcomes: out of input is `incomplete`, `frame too large` is `too_large`;
+    /// everything else is a payload the reference's decoders refuse (`malformed`).
+    fn expected_error(entry: &Value) -> ErrorKind {
+        let read = &entry["reference_result"]["read_frame"];
+        if entry["codec_expectation"] == "incomplete" {
+            ErrorKind::Incomplete
+        } else if read["error"]
+            .as_str()
+            .is_some_and(|e| e.starts_with("frame too large"))
+        {
+            ErrorKind::TooLarge
+        } else {
+            ErrorKind::Malformed
+        }
+    }
+
+    /// Decodes to its fields; re-encodes to `canonical_hex` unless wire refuses the fields
+    /// (an INIT name the reference encoder would cut).
+    fn check_decode_only(entry: &Value) {
+        let bytes = hex_of(entry, "hex");
+        let decoded = Self::decode_to_json(entry, &bytes)
+            .unwrap_or_else(|e| panic!("{}: decode-only input refused: {e}", name(entry)));
+        assert_eq!(decoded, common::message_of(entry), "{}", name(entry));
+        let encoded = Self::encode_json("fields", entry);
+        match common::expected_kind(Self::FILE, "decode_only", entry) {
+            Some(kind) => assert_eq!(encoded.unwrap_err().kind(), kind, "{}", name(entry)),
+            None => assert_eq!(
+                hex::encode(encoded.unwrap()),
+                entry["canonical_hex"].as_str().unwrap(),
+                "{}",
+                name(entry)
+            ),
+        }
+    }
+
+    fn extra_sections(doc: &Value) -> usize {
+        let mut checked = 0;
+        for (section, key) in [
+            ("encoder_truncation", "input_fields"),
+            ("encode_refused", "fields"),
+        ] {
+            for entry in common::section(doc, section) {
+                let kind = common::expected_kind(Self::FILE, section, entry)
+                    .unwrap_or_else(|| panic!("{}: not in vectors/expectations.json", name(entry)));
+                let e = Self::encode_json(key, entry).expect_err(name(entry));
+                assert_eq!(e.kind(), kind, "{}: {e}", name(entry));
+                checked += 1;
+            }
+        }
+        for entry in common::section(doc, "large_frames") {
+            let mut frame = hex_of(entry, "header_hex");
+            let prefix = entry
+                .get("payload_prefix_hex")
+                .map_or_else(Vec::new, |_| hex_of(entry, "payload_prefix_hex"));
+            frame.extend_from_slice(&prefix);
+            let len = entry["payload_len"].as_u64().unwrap() as usize;
+            let fill = hex_of(entry, "payload_fill_hex")[0];
+            frame.resize(HEADER_LEN + len, fill);
+            let behaviour = entry["reference_behaviour"].as_str().unwrap();
+            match decode_exact(&mut Self::codec(), &frame) {
+                Ok(f) => {
+                    assert!(behaviour.contains("ReadFrame succeeds"), "{}", name(entry));
+                    let body = match &f {
+                        dataexchange::Frame::FileStream {
+                            control: dataexchange::Control::Chunk { data, .. },
+                            ..
+                        } => data.len(),
+                        other => other.payload().unwrap().len(),
+                    };
+                    assert!(behaviour.contains(&format!(" {body} ")), "{}", name(entry));
+                }
+                Err(e) => {
+                    assert!(behaviour.contains("frame too large"), "{}", name(entry));
+                    assert_eq!(e.kind(), ErrorKind::TooLarge, "{}", name(entry));
+                }
+            }
+            checked += 1;
+        }
+        for (version, names) in [
+            (dataexchange::Version::Main, "main_772ffb9"),
+            (dataexchange::Version::V0_2_1Beta1, "v0_2_1_beta_1"),
+        ] {
+            for (number, expected) in doc["type_names"][names].as_object().unwrap() {
+                let number: u32 = number.parse().unwrap();
+                assert_eq!(
+                    dataexchange::type_name_at(version, number),
+                    expected.as_str().unwrap()
+                );
+                checked += 1;
+            }
+        }
+        for entry in common::section(doc, "streams") {
+            let bytes = hex_of(entry, "hex");
+            let listed = entry["fields"]["frames"].as_array().unwrap();
+            for chunk in [1, 7, 4096, bytes.len()] {
+                let frames = common::stream_decode(Self::codec(), &bytes, chunk)
+                    .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
+                assert_eq!(frames.len(), listed.len(), "{}", name(entry));
+                for (frame, want) in frames.iter().zip(listed) {
+                    Self::check_stream_frame(name(entry), &want["fields"], frame);
+                }
+            }
+            checked += 1;
+        }
+        // Entries with steps (the name-sanitising table has none: it is session behaviour).
+        for entry in common::section(doc, "receiver_exchanges") {
+            let Some(steps) = entry.get("steps").and_then(Value::as_array) else {
+                continue;
+            };
+            for step in steps {
+                for (hex_key, key) in [("send_hex", "send"), ("reply_hex", "reply")] {
+                    let (Some(hex), Some(fields)) = (step[hex_key].as_str(), step.get(key)) else {
+                        continue;
+                    };
+                    let frame = decode_exact(&mut Self::codec(), &hex::decode(hex).unwrap());
+                    match frame {
+                        Ok(frame) => Self::check_stream_frame(name(entry), fields, &frame),
+                        // A step that sends bytes the reference's decoders refuse (a short
+                        // body) lists no fields, only text.
+                        Err(e) => {
+                            assert!(fields.is_string(), "{}: {e}", name(entry));
+                            assert_eq!(e.kind(), ErrorKind::Malformed, "{}", name(entry));
+                        }
+                    }
+                }
+            }
+            checked += 1;
+        }
+        // Scripted-peer sessions: the real sender's frames decode as listed, and each peer frame
+        // decodes (a type-7 one the reference's decoders refuse, listed without fields, is
+        // `malformed`).
+        for entry in common::section(doc, "sender_exchanges") {
+            let sent = common::stream_decode(Self::codec(), &hex_of(entry, "sender_hex"), 1)
+                .unwrap_or_else(|e| panic!("{}: {e}", name(entry)));
+            let listed = entry["sender_frames"].as_array().unwrap();
+            assert_eq!(sent.len(), listed.len(), "{}", name(entry));
+            for (frame, want) in sent.iter().zip(listed) {
+                Self::check_stream_frame(name(entry), &want["fields"], frame);
+            }
+            let peer = hex_of(entry, "peer_hex");
+            for want in entry["peer_frames"].as_array().unwrap() {
+                let at = want["stream_offset"].as_u64().unwrap() as usize;
+                let end = at + HEADER_LEN + want["length"].as_u64().unwrap() as usize;
+                let decoded = decode_exact(&mut Self::codec(), &peer[at..end]);
+                match (&decoded, want["type"].as_u64(), want["fields"].is_null()) {
+                    (Ok(frame), Some(7), false) => {
+                        Self::check_stream_frame(name(entry), &want["fields"], frame)
+                    }
+                    (Err(e), Some(7), true) => {
+                        assert_eq!(e.kind(), ErrorKind::Malformed, "{}", name(entry))
+                    }
+                    (Ok(frame), Some(t), true) if t != 7 => assert_eq!(
+                        hex::encode(frame.payload().unwrap()),
+                        want["payload"].as_str().unwrap(),
+                        "{}",
+                        name(entry)
+                    ),
+                    _ => panic!("{}: {decoded:?} for {want}", name(entry)),
+                }
+            }
+            checked += 1;
+        }
+        checked
+    }
+}
+
+#[test]
+fn dataexchange_latest_vectors() {
+    let tally = run::<DataexchangeLatest>();
+    assert!(tally.extra > 0);
 }
 
 /// The (filename, payload) of a Go `Frame{type: 4 (FILE), filename: "..." | hex .., payload:

@@ -6,9 +6,9 @@ int main(void) {
                                   .payload = SLICE("hello, peer\n")};
   uint8_t out[256];
   size_t n = 0;
-  must(wire_dataexchange_encode(&file, NULL, out, sizeof out, &n), "encode");
+  must(wire_dataexchange_encode(&file, NULL, WIRE_DATAEXCHANGE_VERSION_MAIN, out, sizeof out, &n), "encode");
   wire_frame *f = NULL;
-  must(wire_dataexchange_decode(out, n, NULL, &f), "decode");
+  must(wire_dataexchange_decode(out, n, NULL, WIRE_DATAEXCHANGE_VERSION_MAIN, &f), "decode");
   const wire_dataexchange_frame *d = wire_frame_dataexchange(f);
   printf("file %.*s, %zu bytes\n", (int)d->filename.len, (const char *)d->filename.ptr, d->payload.len);
   print_json(f);
@@ -16,8 +16,8 @@ int main(void) {
 
   wire_dataexchange_frame trace = {.type = WIRE_DATAEXCHANGE_TYPE_TRACE, .inner_type = WIRE_DATAEXCHANGE_TYPE_TEXT,
                                    .sent_at_ns = 1700000000000000000LL, .payload = SLICE("ping")};
-  must(wire_dataexchange_encode(&trace, NULL, out, sizeof out, &n), "encode trace");
-  must(wire_dataexchange_decode(out, n, NULL, &f), "decode trace");
+  must(wire_dataexchange_encode(&trace, NULL, WIRE_DATAEXCHANGE_VERSION_MAIN, out, sizeof out, &n), "encode trace");
+  must(wire_dataexchange_decode(out, n, NULL, WIRE_DATAEXCHANGE_VERSION_MAIN, &f), "decode trace");
   print_json(f);
   wire_frame_free(f);
   return 0;

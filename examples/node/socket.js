@@ -18,7 +18,7 @@ async function main() {
       for await (const frame of source) {
         /** @type {dataexchange.Message} */
         const m = frame;
-        console.log('socket: received', m.type, m.payload.length, 'bytes');
+        console.log('socket: received', m.type, 'payload' in m ? m.payload.length : 0, 'bytes');
       }
     });
   } finally {

@@ -38,7 +38,19 @@ def frame_type(protocol: str, entry: dict[str, Any]) -> str:
         return f"{fields['frame']['kind']}/{payload}"
     if protocol == "chitchat":
         return f"{entry['type']}/{fields['version']}"
+    if entry["type"] == "TypeFileStream":  # each control kind
+        return f"TypeFileStream/{fields['kind']}"
     return str(entry["type"])
+
+
+def encodes(module: Any, entry: dict[str, Any]) -> bool:
+    """Whether the default version (dataexchange main) writes the entry: the tagged release's
+    type 7 and non-UTF-8 file names are not main's frames."""
+    try:
+        module.encode(module.from_json({"type": entry["type"], "fields": entry["fields"]}))
+    except wire.InvalidArgumentError:
+        return False
+    return True
 
 
 def frames(protocol: str) -> list[tuple[str, Any]]:
@@ -46,9 +58,13 @@ def frames(protocol: str) -> list[tuple[str, Any]]:
     built by Python from its canonical JSON; plus the types no vector has."""
     module = getattr(wire, protocol)
     best: dict[str, dict[str, Any]] = {}
-    for entry in json.loads((VECTORS / f"{protocol}.json").read_text())["vectors"]:
+    # dataexchange: the tagged release's frames and branch main's TypeFileStream ones.
+    files = [f"{protocol}.json"] + (["dataexchange-latest.json"] if protocol == "dataexchange" else [])
+    for entry in (e for f in files for e in json.loads((VECTORS / f).read_text())["vectors"]):
         # Bare broker messages travel inside frames, not on their own.
         if "framing" in entry or entry.get("roundtrip") is False:
+            continue
+        if protocol == "dataexchange" and not encodes(module, entry):
             continue
         key = frame_type(protocol, entry)
         size = len(entry["hex"])

@@ -357,7 +357,7 @@ impl<'a> Proto<'a> {
                         ""
                     },
                     upper(opt.name),
-                    v.to_uppercase(),
+                    upper(v),
                     self.option_t(opt.name)
                 )
                 .unwrap();

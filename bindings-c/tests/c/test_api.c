@@ -205,8 +205,37 @@ static void encode_in_place(void) {
   wire_frame_free(f);
 }
 
+/* A 48 KiB TypeFileStream CHUNK: its data is a view of the input; at 0.2.1-beta.1 type 7 is an
+ * unknown type whose payload is the raw control message. */
+static void file_stream_chunk(void) {
+  enum { DATA = 49152 };
+  uint8_t *in = malloc(33 + DATA);
+  size_t len = 0;
+  uint8_t id[16] = {1};
+  wire_dataexchange_frame chunk = {.type = WIRE_DATAEXCHANGE_TYPE_FILE_STREAM, .transfer_id = {id, 16},
+                                   .control = {.type = WIRE_DATAEXCHANGE_CHUNK, .offset = 49152, .data = {in, DATA}}};
+  memset(in, 0x5a, 33 + DATA);
+  uint8_t *out = malloc(33 + DATA);
+  TEST(wire_dataexchange_encode(&chunk, NULL, WIRE_DATAEXCHANGE_VERSION_MAIN, out, 33 + DATA, &len) == WIRE_OK && len == 33 + DATA);
+  TEST(wire_dataexchange_encode(&chunk, NULL, WIRE_DATAEXCHANGE_VERSION_0_2_1_BETA_1, out, 33 + DATA, &len) == WIRE_INVALID_ARGUMENT);
+  wire_frame *f = NULL;
+  TEST(wire_dataexchange_decode(out, 33 + DATA, NULL, WIRE_DATAEXCHANGE_VERSION_MAIN, &f) == WIRE_OK);
+  const wire_dataexchange_frame *d = wire_frame_dataexchange(f);
+  TEST(d && d->type == WIRE_DATAEXCHANGE_TYPE_FILE_STREAM && d->control.type == WIRE_DATAEXCHANGE_CHUNK);
+  TEST(d && d->control.offset == 49152 && d->control.data.ptr == out + 33 && d->control.data.len == DATA);
+  TEST(d && d->transfer_id.ptr == out + 9 && d->transfer_id.len == 16);
+  wire_frame_free(f);
+  TEST(wire_dataexchange_decode(out, 33 + DATA, NULL, WIRE_DATAEXCHANGE_VERSION_0_2_1_BETA_1, &f) == WIRE_OK);
+  d = wire_frame_dataexchange(f);
+  TEST(d && d->type == 7 && d->payload.ptr == out + 8 && d->payload.len == 25 + DATA);
+  wire_frame_free(f);
+  free(in);
+  free(out);
+}
+
 int main(void) {
   status_values();
+  file_stream_chunk();
   null_arguments();
   decode_views_and_errors();
   encode_in_place();

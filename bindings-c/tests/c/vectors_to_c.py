@@ -268,6 +268,8 @@ def described_file(b):
 
 
 def dataexchange(d):
+    # Each file with its own version: 1 = WIRE_DATAEXCHANGE_VERSION_0_2_1_BETA_1.
+    emit("DX_VERSION", "dataexchange", "-", 1)
     doc = load(d, "dataexchange.json")
     for e in doc["vectors"]:
         emit("RT", "dataexchange", e["name"], e["hex"], message(e))
@@ -285,6 +287,20 @@ def dataexchange(d):
         else:
             fname, payload = described_file(b)
             emit("DX_FILE", "dataexchange", e["name"], e["hex"], fname, payload)
+    latest = "dataexchange-latest.json"
+    emit("DX_VERSION", "dataexchange", "-", 0)
+    doc = load(d, latest)
+    for e in doc["vectors"]:
+        emit("RT", "dataexchange", e["name"], e["hex"], message(e))
+    for e in doc["invalid"]:
+        emit("REJ", "dataexchange", e["name"], e["hex"], kind(latest, "invalid", e))
+    for e in doc["decode_only"]:
+        refused = expectation(latest, "decode_only", e).get("error", "")
+        emit("DX_CANON", "dataexchange", e["name"], e["hex"], message(e), e["canonical_hex"], refused)
+    for key, fields in (("encoder_truncation", "input_fields"), ("encode_refused", "fields")):
+        for e in doc[key]:
+            msg = js({"type": e["type"], "fields": e[fields]})
+            emit("ENC_REJ", "dataexchange", e["name"], msg, kind(latest, key, e))
 
 
 def main():

@@ -219,3 +219,10 @@ class BrokerIsolation(enum.IntEnum):
     PRIVATE_BROKER = 0
     SHARED_BROKER = 1
     EXPLICIT_INSTANCE = 2
+
+
+class Version(str, enum.Enum):
+    """Values of the dataexchange option ``version``: The reference version: ``main`` (branch main at 772ffb9: TypeFileStream, 64 MiB limit, UTF-8 file names) or ``0.2.1-beta.1`` (the tagged release: type 7 unknown, 256 MiB limit)."""
+
+    MAIN = "main"
+    V0_2_1BETA1 = "0.2.1-beta.1"

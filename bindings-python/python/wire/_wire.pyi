@@ -25,6 +25,7 @@ from wire._enums import (
     ProtocolVersion,
     StorageDisposition,
     TeardownKind,
+    Version,
 )
 
 __version__: str
@@ -939,6 +940,80 @@ broker_MAX_HELLO_BYTES: int
 # dataexchange
 
 @final
+class dataexchange_Init:
+    def __new__(cls, *, size: int, sha256: _Buffer, chunk_size: int, filename: _Buffer) -> dataexchange_Init: ...
+    @property
+    def size(self) -> int: ...
+    @property
+    def sha256(self) -> bytes: ...
+    @property
+    def chunk_size(self) -> int: ...
+    @property
+    def filename(self) -> bytes: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class dataexchange_Chunk:
+    def __new__(cls, *, offset: int, data: _Buffer) -> dataexchange_Chunk: ...
+    @property
+    def offset(self) -> int: ...
+    @property
+    def data(self) -> bytes: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class dataexchange_Ack:
+    def __new__(cls, *, offset: int) -> dataexchange_Ack: ...
+    @property
+    def offset(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class dataexchange_Done:
+    def __new__(cls) -> dataexchange_Done: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class dataexchange_InitAck:
+    def __new__(cls, *, offset: int) -> dataexchange_InitAck: ...
+    @property
+    def offset(self) -> int: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class dataexchange_Complete:
+    def __new__(cls, *, ok: bool, message: _Buffer) -> dataexchange_Complete: ...
+    @property
+    def ok(self) -> bool: ...
+    @property
+    def message(self) -> bytes: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class dataexchange_Abort:
+    def __new__(cls, *, reason: _Buffer) -> dataexchange_Abort: ...
+    @property
+    def reason(self) -> bytes: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
+class dataexchange_UnknownKind:
+    def __new__(cls, *, type: int, body: _Buffer) -> dataexchange_UnknownKind: ...
+    @property
+    def type(self) -> int: ...
+    @property
+    def body(self) -> bytes: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
 class dataexchange_TypeText:
     def __new__(cls, *, payload: _Buffer) -> dataexchange_TypeText: ...
     @property
@@ -985,6 +1060,16 @@ class dataexchange_TypeTrace:
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
 @final
+class dataexchange_TypeFileStream:
+    def __new__(cls, *, transfer_id: _Buffer, control: _dataexchange_Control) -> dataexchange_TypeFileStream: ...
+    @property
+    def transfer_id(self) -> bytes: ...
+    @property
+    def control(self) -> _dataexchange_Control: ...
+    def __eq__(self, value: object, /) -> bool: ...
+    __hash__: ClassVar[None]  # type: ignore[assignment]
+
+@final
 class dataexchange_Unknown:
     def __new__(cls, *, type: int, payload: _Buffer) -> dataexchange_Unknown: ...
     @property
@@ -994,15 +1079,16 @@ class dataexchange_Unknown:
     def __eq__(self, value: object, /) -> bool: ...
     __hash__: ClassVar[None]  # type: ignore[assignment]
 
-_dataexchange_Frame = dataexchange_TypeText | dataexchange_TypeBinary | dataexchange_TypeJSON | dataexchange_TypeFile | dataexchange_TypeTrace | dataexchange_Unknown
+_dataexchange_Control = dataexchange_Init | dataexchange_Chunk | dataexchange_Ack | dataexchange_Done | dataexchange_InitAck | dataexchange_Complete | dataexchange_Abort | dataexchange_UnknownKind
+_dataexchange_Frame = dataexchange_TypeText | dataexchange_TypeBinary | dataexchange_TypeJSON | dataexchange_TypeFile | dataexchange_TypeTrace | dataexchange_TypeFileStream | dataexchange_Unknown
 
-def dataexchange_decode(data: _Buffer, *, max_frame_size: int = ..., max_decompressed_size: int = ...) -> _dataexchange_Frame: ...
-def dataexchange_encode(msg: _dataexchange_Frame, *, max_frame_size: int = ..., max_decompressed_size: int = ...) -> bytes: ...
+def dataexchange_decode(data: _Buffer, *, max_frame_size: int = ..., max_decompressed_size: int = ..., version: Version | str = ...) -> _dataexchange_Frame: ...
+def dataexchange_encode(msg: _dataexchange_Frame, *, max_frame_size: int = ..., max_decompressed_size: int = ..., version: Version | str = ...) -> bytes: ...
 def dataexchange_to_json(msg: _dataexchange_Frame) -> dict[str, Any]: ...
-def dataexchange_from_json(doc: dict[str, Any], *, max_frame_size: int = ..., max_decompressed_size: int = ...) -> _dataexchange_Frame: ...
+def dataexchange_from_json(doc: dict[str, Any], *, max_frame_size: int = ..., max_decompressed_size: int = ..., version: Version | str = ...) -> _dataexchange_Frame: ...
 @final
 class dataexchange_Decoder:
-    def __new__(cls, *, max_frame_size: int = ..., max_decompressed_size: int = ...) -> dataexchange_Decoder: ...
+    def __new__(cls, *, max_frame_size: int = ..., max_decompressed_size: int = ..., version: Version | str = ...) -> dataexchange_Decoder: ...
     def feed(self, data: _Buffer) -> list[_dataexchange_Frame]: ...
     def finish(self) -> None: ...
     @property
@@ -1011,14 +1097,24 @@ class dataexchange_Decoder:
     def position(self) -> int: ...
 
 def dataexchange_frame_type(frame: _dataexchange_Frame) -> int: ...
-def dataexchange_type_name(frame_type: int) -> str: ...
+def dataexchange_type_name(frame_type: int, *, max_frame_size: int = ..., max_decompressed_size: int = ..., version: Version | str = ...) -> str: ...
 def dataexchange_read_trace_payload(frame_type: int, payload: _Buffer) -> tuple[int, int, bytes]: ...
 dataexchange_MAX_FRAME_SIZE: int
+dataexchange_MAX_FRAME_SIZE_V0_2_1_BETA_1: int
+dataexchange_STREAM_CHUNK_SIZE: int
 dataexchange_TYPE_TEXT: int
 dataexchange_TYPE_BINARY: int
 dataexchange_TYPE_JSON: int
 dataexchange_TYPE_FILE: int
 dataexchange_TYPE_TRACE: int
+dataexchange_TYPE_FILE_STREAM: int
+dataexchange_INIT: int
+dataexchange_CHUNK: int
+dataexchange_ACK: int
+dataexchange_DONE: int
+dataexchange_INIT_ACK: int
+dataexchange_COMPLETE: int
+dataexchange_ABORT: int
 
 __all__ = [
     "FrameTooLargeError",
@@ -1089,19 +1185,38 @@ __all__ = [
     "chitchat_encode",
     "chitchat_from_json",
     "chitchat_to_json",
+    "dataexchange_ABORT",
+    "dataexchange_ACK",
+    "dataexchange_Abort",
+    "dataexchange_Ack",
+    "dataexchange_CHUNK",
+    "dataexchange_COMPLETE",
+    "dataexchange_Chunk",
+    "dataexchange_Complete",
+    "dataexchange_DONE",
     "dataexchange_Decoder",
+    "dataexchange_Done",
+    "dataexchange_INIT",
+    "dataexchange_INIT_ACK",
+    "dataexchange_Init",
+    "dataexchange_InitAck",
     "dataexchange_MAX_FRAME_SIZE",
+    "dataexchange_MAX_FRAME_SIZE_V0_2_1_BETA_1",
+    "dataexchange_STREAM_CHUNK_SIZE",
     "dataexchange_TYPE_BINARY",
     "dataexchange_TYPE_FILE",
+    "dataexchange_TYPE_FILE_STREAM",
     "dataexchange_TYPE_JSON",
     "dataexchange_TYPE_TEXT",
     "dataexchange_TYPE_TRACE",
     "dataexchange_TypeBinary",
     "dataexchange_TypeFile",
+    "dataexchange_TypeFileStream",
     "dataexchange_TypeJSON",
     "dataexchange_TypeText",
     "dataexchange_TypeTrace",
     "dataexchange_Unknown",
+    "dataexchange_UnknownKind",
     "dataexchange_decode",
     "dataexchange_encode",
     "dataexchange_frame_type",

@@ -176,11 +176,12 @@ fn dnode() -> ProtocolSchema {
 }
 
 fn dataexchange() -> ProtocolSchema {
-    use dataexchange::Frame;
+    use dataexchange::{Control, Frame, Version};
+    let kind = |name, value: u8, doc| constant(name, value.into(), doc);
     ProtocolSchema {
         protocol: Protocol::Dataexchange,
         frame: Frame::NAME,
-        types: types([Frame::describe()]),
+        types: types([Control::describe(), Frame::describe()]),
         operations: vec![
             op(
                 "frame_type",
@@ -191,11 +192,11 @@ fn dataexchange() -> ProtocolSchema {
             ),
             op(
                 "type_name",
-                "The reference's `TypeName`: `TEXT`, `BINARY`, `JSON`, `FILE`, `TRACE`, else \
-                 `UNKNOWN(n)`.",
+                "The reference's `TypeName` at the codec's version: `TEXT`, `BINARY`, `JSON`, \
+                 `FILE`, `TRACE`, `FILESTREAM` (main only), else `UNKNOWN(n)`.",
                 &[("frame_type", Ty::U32)],
                 &[("name", Ty::Text)],
-                false,
+                true,
             ),
             op(
                 "read_trace_payload",
@@ -209,12 +210,30 @@ fn dataexchange() -> ProtocolSchema {
                 false,
             ),
         ],
-        options: vec![],
+        options: vec![OptionDef {
+            name: "version",
+            values: vec![Version::Main.name(), Version::V0_2_1Beta1.name()],
+            names: vec!["Main", "V0_2_1Beta1"],
+            default: Version::default().name().to_owned(),
+            doc: "The reference version: `main` (branch main at 772ffb9: TypeFileStream, 64 MiB \
+                  limit, UTF-8 file names) or `0.2.1-beta.1` (the tagged release: type 7 \
+                  unknown, 256 MiB limit).",
+        }],
         constants: vec![
             constant(
                 "MAX_FRAME_SIZE",
                 dataexchange::MAX_FRAME_SIZE,
-                "Default limit of a frame's payload length.",
+                "Default limit of a frame's payload length (version main).",
+            ),
+            constant(
+                "MAX_FRAME_SIZE_V0_2_1_BETA_1",
+                dataexchange::MAX_FRAME_SIZE_V0_2_1_BETA_1,
+                "Default limit of a frame's payload length at version 0.2.1-beta.1.",
+            ),
+            constant(
+                "STREAM_CHUNK_SIZE",
+                dataexchange::STREAM_CHUNK_SIZE.into(),
+                "The reference sender's TypeFileStream chunk size (48 KiB).",
             ),
             // Named like the variants (`TypeText` -> `TYPE_TEXT`): the wire number of each.
             constant(
@@ -242,6 +261,23 @@ fn dataexchange() -> ProtocolSchema {
                 dataexchange::TYPE_TRACE.into(),
                 "`TypeTrace`'s type number.",
             ),
+            constant(
+                "TYPE_FILE_STREAM",
+                dataexchange::TYPE_FILE_STREAM.into(),
+                "`TypeFileStream`'s type number (version main).",
+            ),
+            // Named like the control variants (`InitAck` -> `INIT_ACK`): each one's kind byte.
+            kind("INIT", dataexchange::INIT, "`Init`'s kind byte."),
+            kind("CHUNK", dataexchange::CHUNK, "`Chunk`'s kind byte."),
+            kind("ACK", dataexchange::ACK, "`Ack`'s kind byte."),
+            kind("DONE", dataexchange::DONE, "`Done`'s kind byte."),
+            kind("INIT_ACK", dataexchange::INIT_ACK, "`InitAck`'s kind byte."),
+            kind(
+                "COMPLETE",
+                dataexchange::COMPLETE,
+                "`Complete`'s kind byte.",
+            ),
+            kind("ABORT", dataexchange::ABORT, "`Abort`'s kind byte."),
         ],
     }
 }
