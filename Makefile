@@ -6,7 +6,7 @@ FUZZ_SECONDS ?= 5
 
 .PHONY: demo test test-all test-rust test-cli-demo test-go test-filestream test-fuzz bench build clean \
 	build-python test-python bench-python build-node test-node bench-node build-c install-c test-c \
-	bench-c relay-sink test-relay
+	bench-c relay-sink test-relay dist test-dist dist-tools
 
 build:
 	@echo "==> building the wire CLI (release)"
@@ -46,7 +46,8 @@ relay-sink: install-c
 ## bindings, the relay), each one even after another failed (make -k), then one summary line
 ## counting every suite's tests; exits non-zero when a suite failed (its tests, or its build).
 ## TEST_SUITES picks a subset: make test TEST_SUITES="test-c test-node".
-TEST_SUITES ?= test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay test-filestream
+TEST_SUITES ?= test-rust test-cli-demo test-go test-fuzz test-python test-node test-c test-relay test-filestream \
+	test-dist
 
 test:
 	@mkdir -p target
@@ -94,6 +95,28 @@ test-fuzz:
 
 bench:
 	$(CARGO) bench --workspace
+
+## dist: prebuilt artefacts in dist/ (wheels for CPython 3.9-3.13 and the sdist, the npm main and
+## platform packages, the C tarball), every binary linked against glibc 2.17 through zig. The
+## tools come from the registries: maturin and ziglang into target/dist-tools, cargo-zigbuild.
+DIST_TOOLS := $(CURDIR)/target/dist-tools
+DIST_PATH := $(DIST_TOOLS)/bin:$(PATH)
+
+dist-tools:
+	@test -x $(DIST_TOOLS)/bin/maturin || { $(PYTHON) -m venv $(DIST_TOOLS) && \
+	  $(DIST_TOOLS)/bin/pip install -q --disable-pip-version-check maturin==1.16.0 ziglang==0.17.1; }
+	@command -v cargo-zigbuild >/dev/null || $(CARGO) install --locked --quiet cargo-zigbuild@0.24.1
+
+dist: dist-tools
+	PATH=$(DIST_PATH) scripts/dist
+
+## test-dist: dist/ for the system python3 only (CI time), then each artefact installed with
+## PATH=/usr/bin:/bin into a fresh venv, npm project and prefix, and tested there.
+DIST_TEST_PYTHON = $(shell /usr/bin/python3 -c 'import sys; print("%d.%d" % sys.version_info[:2])')
+
+test-dist: dist-tools build
+	PATH=$(DIST_PATH) DIST_PYTHONS="$(DIST_TEST_PYTHON)" scripts/dist
+	WIRE_BIN=$(WIRE_BIN) scripts/test-dist
 
 ## Python binding: a venv in target/venv with `pip install ./bindings-python` (maturin builds the
 ## extension; only PyPI is needed), pytest and mypy.

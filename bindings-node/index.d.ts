@@ -66,3 +66,6 @@ export declare function releaseDecoder(decoder: number): void
 
 /** Move the last encoding that did not fit into `dst` (exactly its size). */
 export declare function takeEncoded(dst: Uint8Array): number
+
+/** The library's version (the workspace's, so the addon and the JS agree by construction). */
+export declare function version(): string

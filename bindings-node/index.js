@@ -851,3 +851,4 @@ module.exports.registeredGeneration = nativeBinding.registeredGeneration
 module.exports.releaseCodec = nativeBinding.releaseCodec
 module.exports.releaseDecoder = nativeBinding.releaseDecoder
 module.exports.takeEncoded = nativeBinding.takeEncoded
+module.exports.version = nativeBinding.version

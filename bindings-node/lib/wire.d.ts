@@ -613,6 +613,8 @@ export declare const dataexchange: ProtocolApi<dataexchange.Message, dataexchang
   readonly ABORT: number
 }
 
+/** The library's version (the workspace's, from the addon). */
+export declare const version: string
 /** Best-effort protocol guess from a stream's first bytes. */
 export declare function detect(prefix: Uint8Array): ProtocolName | null
 /** The error codes, in the core's number order. */

@@ -832,6 +832,7 @@ function detect(prefix) {
 }
 
 module.exports = {
+  version: native.version(),
   dnode,
   chitchat,
   replication,

@@ -193,6 +193,12 @@ pub fn install(exports: Object, env: Env) -> Result<()> {
     Ok(())
 }
 
+/// The library's version (the workspace's, so the addon and the JS agree by construction).
+#[napi]
+pub fn version() -> &'static str {
+    env!("CARGO_PKG_VERSION")
+}
+
 fn protocol_arg(n: u32) -> std::result::Result<Protocol, WireError> {
     Protocol::ALL
         .into_iter()

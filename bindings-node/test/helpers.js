@@ -2,7 +2,8 @@
 const assert = require('node:assert/strict');
 const fs = require('node:fs');
 const path = require('node:path');
-const wire = require('..');
+// WIRE_NODE_PACKAGE: run the suites against an installed copy (make test-dist) instead.
+const wire = require(process.env.WIRE_NODE_PACKAGE || '..');
 
 /** A vector file, parsed losslessly (integers beyond 2^53 become bigint). */
 function load(file) {

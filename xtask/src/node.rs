@@ -796,6 +796,8 @@ export declare class WireError extends Error {{
     let _ = write!(
         out,
         "
+/** The library's version (the workspace's, from the addon). */
+export declare const version: string
 /** Best-effort protocol guess from a stream's first bytes. */
 export declare function detect(prefix: Uint8Array): ProtocolName | null
 /** The error codes, in the core's number order. */
